@@ -1,0 +1,113 @@
+/**
+ * @module The generation use case: admit (permission, moderation, a credit hold), call a channel,
+ * then capture the hold for the image that goes out or release it on every other outcome. No
+ * transaction is open while a provider works; hold, capture and release are each their own.
+ */
+import type { PriceBook } from '../admin/price-book.js';
+import type { ModelSpec } from '../config/models.js';
+import { contentModeration, internalError, noChannelAvailable, paymentRequired, permissionDenied } from '../errors.js';
+import type { GenerationRequest, GenerationResult } from '../providers/provider.js';
+import type { ApiKeyRecord, Store, UsageAttempt } from '../store/store.js';
+import { formatCredits } from '../billing/credits.js';
+import { dispatch, type DispatchDeps } from './dispatch.js';
+import type { Moderator } from './moderation.js';
+
+export interface GenerateDeps extends DispatchDeps {
+  store: Store;
+  moderator: Moderator;
+  models: ReadonlyMap<string, ModelSpec>;
+  /** Prices with the operator's overrides (admin API); without it, the catalogue's. */
+  prices?: PriceBook;
+  holdLeaseSeconds: number;
+  now: () => number;
+  /** Fires when the station's shutdown grace period runs out: generations still running end with 503. */
+  shutdown?: AbortSignal;
+  /**
+   * Observes every settled hold; tests wait on it instead of sleeping, and the metrics count
+   * credits captured and released from it (`amount`: the hold, in milli-credits).
+   */
+  onSettled?: (event: SettledHold) => void;
+}
+
+/** One credit hold, settled: captured (charged) or released (given back). */
+export interface SettledHold {
+  requestId: string;
+  captured: boolean;
+  /** Milli-credits held, so captured or released. */
+  amount: number;
+}
+
+/** What the caller learns for the usage log, filled in as the request progresses. */
+export interface GenerationTrace {
+  model?: string;
+  /** The channel that served the image, or the last one tried. */
+  channel?: string;
+  credits: number;
+  /** Every channel tried, in order. */
+  attempts: UsageAttempt[];
+  /** Resolves once the request's hold is settled, so a log written after a hang-up is final. */
+  settled?: Promise<unknown>;
+}
+
+export interface GenerateContext {
+  requestId: string;
+  signal: AbortSignal;
+  trace: GenerationTrace;
+  /**
+   * The client's free text as sent, for moderation. It can differ from the request's: a negative
+   * prompt that a distilled model ignores is still screened. Defaults to the request's texts.
+   */
+  screened?: readonly (string | undefined)[];
+}
+
+export interface Generated {
+  result: GenerationResult;
+  channel: string;
+}
+
+function admit(key: ApiKeyRecord, request: GenerationRequest): void {
+  if (key.models && !key.models.includes(request.model)) {
+    throw permissionDenied(`model: this key may not use ${request.model}`);
+  }
+}
+
+/**
+ * Generates one image for `key`, charging its price only if the image is delivered.
+ * @throws GatewayError (403, 402, 502, 503...) or the abort reason when the client left.
+ */
+export function generateImage(deps: GenerateDeps, key: ApiKeyRecord, request: GenerationRequest, ctx: GenerateContext): Promise<Generated> {
+  const run = admitAndGenerate(deps, key, request, ctx);
+  ctx.trace.settled = run.catch(() => undefined);
+  return run;
+}
+
+async function admitAndGenerate(deps: GenerateDeps, key: ApiKeyRecord, request: GenerationRequest, ctx: GenerateContext): Promise<Generated> {
+  ctx.trace.model = request.model;
+  admit(key, request);
+  if (await deps.moderator.flags(ctx.screened ?? [request.prompt, request.negativePrompt])) throw contentModeration();
+  const price = deps.prices ? await deps.prices.priceOf(request.model) : deps.models.get(request.model)?.price;
+  if (price === undefined) throw noChannelAvailable(request.model);
+
+  const hold = await deps.store.credits.hold(key.id, price, ctx.requestId, deps.now() + deps.holdLeaseSeconds * 1000);
+  if (!hold.ok) {
+    throw paymentRequired(
+      hold.reason === 'cap_reached'
+        ? `credits: this key's spending cap does not allow another ${formatCredits(price)} credits`
+        : `credits: the balance is below this model's price of ${formatCredits(price)} credits`,
+    );
+  }
+  let captured = false;
+  try {
+    const generated = await dispatch(deps, request, { signal: ctx.signal, attempts: ctx.trace.attempts });
+    ctx.trace.channel = generated.channel;
+    ctx.signal.throwIfAborted();
+    captured = await deps.store.credits.capture(hold.holdId);
+    // The lease ran out and a sweep took the hold back (decision 56): no charge, so no image.
+    if (!captured) throw Object.assign(internalError(), { cause: new Error(`hold ${hold.holdId} expired before capture`) });
+    ctx.trace.credits = price;
+    return generated;
+  } finally {
+    if (!captured) await deps.store.credits.release(hold.holdId);
+    deps.onSettled?.({ requestId: ctx.requestId, captured, amount: price });
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * @module API keys and their credits, through the same store calls as `aigate keys` and
+ * `aigate credits`, in the same JSON shapes: create (the plaintext only in this answer), list,
+ * show, edit limits/models/expiry/cap, revoke; the ledger, top-ups and adjustments.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { creditsJson, keyJson } from '../../../admin/presenters.js';
+import { createApiKey } from '../../../auth/create-key.js';
+import { formatCredits } from '../../../billing/credits.js';
+import { badRequest } from '../../../errors.js';
+import { notFoundThing, type AdminContext } from './context.js';
+import { credits, isoDate, modelList, nonNegativeCredits, parseInput, rate } from './validate.js';
+
+type ById = FastifyRequest<{ Params: { id: string } }>;
+
+export function registerKeyRoutes(app: FastifyInstance, ctx: AdminContext): void {
+  const { store, now } = ctx;
+  const limits = {
+    rate_limit: rate.nullable().optional(),
+    models: modelList(ctx.config.models).nullable().optional(),
+    expires_at: isoDate.nullable().optional(),
+    cap: nonNegativeCredits.nullable().optional(),
+  };
+  const name = z.string().trim().min(1).max(100);
+  const NewKey = z.strictObject({ name: name.optional(), credits: nonNegativeCredits.optional(), ...limits });
+  const KeyEdit = z.strictObject({ name: name.optional(), ...limits });
+  const Credit = z.strictObject({ amount: credits.refine((milli) => milli !== 0, 'must not be zero'), note: z.string().max(500).optional() });
+
+  const keyOr404 = async (id: string) => {
+    const key = await store.keys.get(id);
+    if (!key) throw notFoundThing('key', id);
+    return key;
+  };
+
+  app.get('/keys', async () => ({ keys: (await store.keys.list()).map((k) => keyJson(k, now())) }));
+
+  app.post('/keys', async (request: FastifyRequest, reply: FastifyReply) => {
+    const input = parseInput(NewKey, request.body, 'body');
+    const { key, plaintext } = await createApiKey(store, {
+      name: input.name,
+      credits: input.credits ?? 0,
+      cap: input.cap ?? null,
+      rateLimit: input.rate_limit ?? null,
+      models: input.models ?? null,
+      expiresAt: input.expires_at ?? null,
+    });
+    reply.header('cache-control', 'no-store');
+    return reply.status(201).send({ ...keyJson(key, now()), key: plaintext });
+  });
+
+  app.get('/keys/:id', async (request: ById) => keyJson(await keyOr404(request.params.id), now()));
+
+  app.patch('/keys/:id', async (request: ById) => {
+    const input = parseInput(KeyEdit, request.body, 'body');
+    const key = await store.keyEdits.update(request.params.id, {
+      name: input.name,
+      cap: input.cap,
+      rateLimit: input.rate_limit,
+      models: input.models,
+      expiresAt: input.expires_at,
+    });
+    if (!key) throw notFoundThing('key', request.params.id);
+    return keyJson(key, now());
+  });
+
+  // Revoking keeps the row: its ledger and usage still refer to it.
+  app.delete('/keys/:id', async (request: ById) => {
+    if (!(await store.keys.revoke(request.params.id, now()))) throw notFoundThing('key', request.params.id);
+    return { id: request.params.id, revoked: true };
+  });
+
+  app.get('/keys/:id/credits', async (request: ById) => {
+    const key = await keyOr404(request.params.id);
+    return creditsJson(key, await store.credits.ledger(key.id));
+  });
+
+  app.post('/keys/:id/credits', async (request: ById) => {
+    const input = parseInput(Credit, request.body, 'body');
+    const key = await keyOr404(request.params.id);
+    const balance = await store.credits.adjust(key.id, input.amount, input.amount > 0 ? 'topup' : 'adjust', input.note ?? null);
+    if (balance === undefined) throw badRequest([`amount: cannot remove ${formatCredits(-input.amount)} credits: the key has less than that available`]);
+    return { key_id: key.id, added: formatCredits(input.amount), balance: formatCredits(balance) };
+  });
+}

@@ -1,0 +1,118 @@
+/**
+ * @module The one HTTP client of every adapter (undici, pooled keep-alive connections). It knows
+ * the one thing the router needs beyond the answer: whether the request was fully sent when
+ * something went wrong, because after that the upstream may already be generating.
+ */
+import { Readable } from 'node:stream';
+import { Agent, request } from 'undici';
+import { GatewayError } from '../../errors.js';
+import { UpstreamFailure } from '../upstream-failure.js';
+
+// The channel's timeout governs through the call's signal; undici's own 300 s header and body
+// timeouts would otherwise cut a slow but legitimate generation short as a broken answer.
+const pool = new Agent({ keepAliveTimeout: 30_000, connections: 256, connect: { timeout: 10_000 }, headersTimeout: 0, bodyTimeout: 0 });
+
+/** Upstream answers are images or small JSON; nothing legitimate is larger. */
+const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
+
+export interface UpstreamCall {
+  method: 'GET' | 'POST' | 'PUT';
+  url: string;
+  headers?: Record<string, string>;
+  body?: Buffer | string;
+  signal: AbortSignal;
+  maxBytes?: number;
+}
+
+export interface UpstreamAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+
+const isTimeout = (reason: unknown) => reason instanceof Error && reason.name === 'TimeoutError';
+
+/** What to throw once the call's signal has fired: the client's reason, or a timeout failure. */
+export function abortedFailure(signal: AbortSignal, sent: boolean): Error {
+  if (isTimeout(signal.reason)) return new UpstreamFailure('timeout', 'the upstream did not answer in time', sent);
+  return signal.reason instanceof Error ? signal.reason : new GatewayError('client_closed_request', ['client: closed the connection']);
+}
+
+function failureOf(error: unknown, signal: AbortSignal, sent: boolean): Error {
+  if (signal.aborted) return abortedFailure(signal, sent);
+  if (error instanceof UpstreamFailure) return error;
+  const code = (error as { code?: string }).code ?? '';
+  const message = `upstream connection failed (${code || (error as Error).message})`;
+  if (UNREACHABLE.has(code) || !sent) return new UpstreamFailure('unreachable', message, false, undefined, { cause: error });
+  return new UpstreamFailure('broken', message, true, undefined, { cause: error });
+}
+
+async function readBody(body: AsyncIterable<Buffer>, maxBytes: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > maxBytes) throw new UpstreamFailure('broken', `the upstream answer is over ${maxBytes} bytes`, true);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Sends one request and reads the whole answer.
+ * @throws UpstreamFailure (unreachable, broken, timeout with `sent`), or the client's abort reason.
+ */
+export async function callUpstream(call: UpstreamCall): Promise<UpstreamAnswer> {
+  let sent = call.body === undefined;
+  const payload = call.body === undefined ? undefined : Buffer.isBuffer(call.body) ? call.body : Buffer.from(call.body);
+  // 'end' fires once undici has taken the last byte for the socket: the request is all sent.
+  const tracked = (bytes: Buffer) => {
+    const stream = new Readable({
+      read() {
+        this.push(bytes);
+        this.push(null);
+      },
+    });
+    stream.once('end', () => (sent = true));
+    return stream;
+  };
+  const headers = { ...call.headers, ...(payload ? { 'content-length': String(payload.length) } : {}) };
+  try {
+    const answer = await request(call.url, {
+      method: call.method,
+      headers,
+      body: payload ? tracked(payload) : undefined,
+      signal: call.signal,
+      dispatcher: pool,
+    });
+    sent = true;
+    const body = await readBody(answer.body, call.maxBytes ?? DEFAULT_MAX_BYTES);
+    return { status: answer.statusCode, headers: answer.headers, body };
+  } catch (error) {
+    throw failureOf(error, call.signal, sent);
+  }
+}
+
+/** Waits between polls; rejects at once, with the right failure, when the call's signal fires. */
+export function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(abortedFailure(signal, true));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(abortedFailure(signal, true));
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** The first value of a header, as a string. */
+export const header = (answer: UpstreamAnswer, name: string): string | undefined => {
+  const value = answer.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};

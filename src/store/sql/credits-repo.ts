@@ -1,0 +1,126 @@
+/**
+ * @module The ledger in SQL. Every balance change and its ledger row share one transaction, and
+ * each transaction starts with its write so SQLite takes the write lock at once (a deferred read
+ * that later writes can fail with SQLITE_BUSY under WAL).
+ */
+import { randomBytes } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { CreditRepository, HoldOutcome, LedgerKind } from '../store.js';
+import type { Database } from './schema.js';
+
+export function creditRepository(db: Kysely<Database>, now: () => number): CreditRepository {
+  const release = async (holdId: string): Promise<boolean> => {
+    return db.transaction().execute(async (trx) => {
+      const hold = await trx
+        .updateTable('holds')
+        .set({ status: 'released', settled_at: now() })
+        .where('id', '=', holdId)
+        .where('status', '=', 'open')
+        .returning(['key_id', 'amount'])
+        .executeTakeFirst();
+      if (!hold) return false;
+      await trx.updateTable('api_keys').set({ held: sql`held - ${Number(hold.amount)}` }).where('id', '=', hold.key_id).execute();
+      return true;
+    });
+  };
+
+  return {
+    async adjust(keyId, amount, kind: LedgerKind, note) {
+      return db.transaction().execute(async (trx) => {
+        const updated = await trx
+          .updateTable('api_keys')
+          .set({ balance: sql`balance + ${amount}` })
+          .where('id', '=', keyId)
+          // A removal may only take what is neither spent nor held.
+          .where(sql<boolean>`balance - held + ${amount} >= 0`)
+          .returning('balance')
+          .executeTakeFirst();
+        if (!updated) return undefined;
+        const balance = Number(updated.balance);
+        await trx.insertInto('ledger').values({ key_id: keyId, amount, balance_after: balance, kind, ref: null, note, created_at: now() }).execute();
+        return balance;
+      });
+    },
+
+    async ledger(keyId) {
+      const rows = await db.selectFrom('ledger').selectAll().where('key_id', '=', keyId).orderBy('id').execute();
+      return rows.map((r) => ({
+        id: Number(r.id),
+        keyId: r.key_id,
+        amount: Number(r.amount),
+        balanceAfter: Number(r.balance_after),
+        kind: r.kind as LedgerKind,
+        ref: r.ref,
+        note: r.note,
+        createdAt: Number(r.created_at),
+      }));
+    },
+
+    async hold(keyId, amount, requestId, expiresAt): Promise<HoldOutcome> {
+      const holdId = `hold_${randomBytes(8).toString('hex')}`;
+      const placed = await db.transaction().execute(async (trx) => {
+        // The whole admission decision is this one conditional update.
+        const result = await trx
+          .updateTable('api_keys')
+          .set({ held: sql`held + ${amount}` })
+          .where('id', '=', keyId)
+          .where(sql<boolean>`balance - held >= ${amount}`)
+          .where(sql<boolean>`(cap IS NULL OR spent + held + ${amount} <= cap)`)
+          .executeTakeFirst();
+        if (result.numUpdatedRows === 0n) return false;
+        await trx
+          .insertInto('holds')
+          .values({ id: holdId, key_id: keyId, amount, request_id: requestId, status: 'open', created_at: now(), expires_at: expiresAt, settled_at: null })
+          .execute();
+        return true;
+      });
+      if (placed) return { ok: true, holdId };
+      const key = await db.selectFrom('api_keys').select(['balance', 'held', 'spent', 'cap']).where('id', '=', keyId).executeTakeFirst();
+      if (!key) return { ok: false, reason: 'no_key' };
+      const capShort = key.cap !== null && Number(key.spent) + Number(key.held) + amount > Number(key.cap);
+      return { ok: false, reason: capShort ? 'cap_reached' : 'insufficient_balance' };
+    },
+
+    async capture(holdId) {
+      return db.transaction().execute(async (trx) => {
+        const hold = await trx
+          .updateTable('holds')
+          .set({ status: 'captured', settled_at: now() })
+          .where('id', '=', holdId)
+          .where('status', '=', 'open')
+          .returning(['key_id', 'amount', 'request_id'])
+          .executeTakeFirst();
+        if (!hold) return false;
+        const amount = Number(hold.amount);
+        const key = await trx
+          .updateTable('api_keys')
+          .set({ balance: sql`balance - ${amount}`, held: sql`held - ${amount}`, spent: sql`spent + ${amount}` })
+          .where('id', '=', hold.key_id)
+          .returning('balance')
+          .executeTakeFirstOrThrow();
+        await trx
+          .insertInto('ledger')
+          .values({ key_id: hold.key_id, amount: -amount, balance_after: Number(key.balance), kind: 'charge', ref: hold.request_id, note: null, created_at: now() })
+          .execute();
+        return true;
+      });
+    },
+
+    release,
+
+    async releaseExpired(now) {
+      const expired = await db.selectFrom('holds').select('id').where('status', '=', 'open').where('expires_at', '<=', now).limit(1000).execute();
+      let released = 0;
+      // One short transaction each, so a large sweep never holds SQLite's write lock for long.
+      for (const { id } of expired) if (await release(id)) released += 1;
+      return released;
+    },
+
+    async openHolds(keyId) {
+      let query = db.selectFrom('holds').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'open');
+      if (keyId) query = query.where('key_id', '=', keyId);
+      const row = await query.executeTakeFirstOrThrow();
+      return Number(row.n);
+    },
+  };
+}

@@ -1,0 +1,88 @@
+/** @module Banned words, the usage log and settings in SQL: small tables with plain access. */
+import type { Kysely } from 'kysely';
+import { byCodeUnit } from './order.js';
+import { bumpRevision, readRevision } from './revision.js';
+import { toEntry } from './usage-reports-repo.js';
+import type { BannedWordRepository, SettingRepository, UsageRepository, UsageRow } from '../store.js';
+import type { Database } from './schema.js';
+
+const REVISION = 'banned_words_revision';
+
+export function bannedWordRepository(db: Kysely<Database>, now: () => number): BannedWordRepository {
+  // Bumped in the same transaction as the change, so a reader never sees new words with an old revision.
+  const bump = (trx: Kysely<Database>) => bumpRevision(trx, REVISION);
+  return {
+    async add(word) {
+      return db.transaction().execute(async (trx) => {
+        const result = await trx.insertInto('banned_words').values({ word, created_at: now() }).onConflict((oc) => oc.column('word').doNothing()).executeTakeFirst();
+        const added = (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+        if (added) await bump(trx);
+        return added;
+      });
+    },
+    async remove(word) {
+      return db.transaction().execute(async (trx) => {
+        const result = await trx.deleteFrom('banned_words').where('word', '=', word).executeTakeFirst();
+        const removed = result.numDeletedRows > 0n;
+        if (removed) await bump(trx);
+        return removed;
+      });
+    },
+    async list() {
+      const rows = await db.selectFrom('banned_words').select('word').execute();
+      // Sorted here rather than by ORDER BY, so the order is the same whatever the collation.
+      return rows.map((r) => r.word).sort(byCodeUnit);
+    },
+    revision: () => readRevision(db, REVISION),
+  };
+}
+
+export function usageRepository(db: Kysely<Database>): UsageRepository {
+  return {
+    async insert(row: UsageRow) {
+      await db
+        .insertInto('usage_log')
+        .values({
+          request_id: row.requestId,
+          key_id: row.keyId,
+          endpoint: row.endpoint,
+          model: row.model,
+          status: row.status,
+          error_name: row.errorName,
+          channel: row.channel,
+          credits: row.credits,
+          latency_ms: row.latencyMs,
+          ip: row.ip,
+          client_id: row.clientId,
+          client_user_id: row.clientUserId,
+          client_version: row.clientVersion,
+          created_at: row.createdAt,
+          attempts: row.attempts.length ? JSON.stringify(row.attempts) : null,
+        })
+        .execute();
+    },
+    async query({ keyId, since, limit }) {
+      let q = db.selectFrom('usage_log').selectAll().orderBy('id', 'desc').limit(limit);
+      if (keyId) q = q.where('key_id', '=', keyId);
+      if (since !== undefined) q = q.where('created_at', '>=', since);
+      const rows = await q.execute();
+      return rows.map((r) => {
+        const { id: _id, ...row } = toEntry(r);
+        return row;
+      });
+    },
+  };
+}
+
+export function settingRepository(db: Kysely<Database>): SettingRepository {
+  return {
+    async get(name) {
+      const row = await db.selectFrom('settings').select('value').where('name', '=', name).executeTakeFirst();
+      return row?.value;
+    },
+    async setIfAbsent(name, value) {
+      const result = await db.insertInto('settings').values({ name, value }).onConflict((oc) => oc.column('name').doNothing()).executeTakeFirst();
+      return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+    },
+  };
+}

@@ -1,0 +1,17 @@
+/** @module Revision counters in the settings table, bumped inside the transaction that changes what they count. */
+import { sql, type Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+export function bumpRevision(db: Kysely<Database>, name: string): Promise<unknown> {
+  // BIGINT, not INTEGER: INTEGER is 64-bit in SQLite but 32-bit in PostgreSQL; BIGINT is 64-bit in both.
+  return db
+    .insertInto('settings')
+    .values({ name, value: '1' })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ value: sql`CAST(CAST(settings.value AS BIGINT) + 1 AS TEXT)` }))
+    .execute();
+}
+
+export async function readRevision(db: Kysely<Database>, name: string): Promise<number> {
+  const row = await db.selectFrom('settings').select('value').where('name', '=', name).executeTakeFirst();
+  return row ? Number(row.value) : 0;
+}
