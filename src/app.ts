@@ -125,7 +125,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     shutdown: deps.shutdown,
   };
   await app.register(stabilityRoutes, routeDeps);
-  await app.register(adminRoutes, { prefix: '/admin/api', config, store, secrets: deps.secrets, limiter: routeDeps.limiter, now });
+  await app.register(adminRoutes, {
+    prefix: '/admin/api',
+    config,
+    store,
+    secrets: deps.secrets,
+    limiter: routeDeps.limiter,
+    breakers: routeDeps.breakers,
+    gate: routeDeps.gate,
+    now,
+  });
   // GET /openapi.json and /docs (issue 5): public, outside the generation routes' guards.
   await app.register(openApiRoutes, { config });
   // /healthz, /readyz and /metrics (issue 5).

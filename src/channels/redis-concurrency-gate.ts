@@ -72,7 +72,9 @@ export function redisConcurrencyGate(client: Redis, options: RedisConcurrencyGat
       if (token) await failClosed(() => client.zrem(keyOf(channelId), token));
     },
     async inFlight(channelId) {
-      return Number(await failClosed(() => IN_FLIGHT.run(client, [keyOf(channelId)], [clockArg(options.now)])));
+      // Capped calls are counted in Redis across replicas; uncapped ones only here, by this replica.
+      const uncapped = (held.get(channelId) ?? []).filter((token) => token === null).length;
+      return uncapped + Number(await failClosed(() => IN_FLIGHT.run(client, [keyOf(channelId)], [clockArg(options.now)])));
     },
   };
 }

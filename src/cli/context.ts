@@ -12,6 +12,14 @@ import type { Store } from '../store/store.js';
 export interface CliIo {
   env: Readonly<Record<string, string | undefined>>;
   write(text: string): void;
+  /** All of stdin, for secrets that must not be command arguments. Default: the process's. */
+  readStdin?(): Promise<string>;
+}
+
+export async function readProcessStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** A mistake by the CLI's user: printed without a stack, exit status 1. */

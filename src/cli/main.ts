@@ -11,6 +11,7 @@ import { registerCredits } from './commands/credits.js';
 import { registerKeys } from './commands/keys.js';
 import { registerMigrate } from './commands/migrate.js';
 import { registerUsage } from './commands/usage.js';
+import { registerOperators } from './commands/operators.js';
 import { CliError, type CliIo } from './context.js';
 
 const defaultIo: CliIo = { env: process.env, write: (text) => process.stdout.write(text) };
@@ -29,6 +30,7 @@ export function cliProgram(io: CliIo): Command {
   registerBannedWords(program, io);
   registerChannels(program, io);
   registerUsage(program, io);
+  registerOperators(program, io);
   registerMigrate(program, io);
   return program;
 }

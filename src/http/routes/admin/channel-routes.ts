@@ -4,6 +4,7 @@
  * The service's input errors name CLI flags; they are renamed to this API's fields.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ChannelRecord } from '../../../store/store.js';
 import { z } from 'zod';
 import { channelJson } from '../../../admin/presenters.js';
 import { ChannelInputError, channelService, type ChannelInput } from '../../../channels/channel-service.js';
@@ -71,8 +72,14 @@ export function registerChannelRoutes(app: FastifyInstance, ctx: AdminContext): 
     return record;
   };
 
-  app.get('/channels', async () => ({ channels: (await channels.list()).map(channelJson) }));
-  app.get('/channels/:id', async (request: ById) => channelJson(await existing(request.params.id)));
+  // Reads add the live view the routers act on; it is null when it cannot be read (Redis down),
+  // so the page still lists the channels that need attention.
+  const withHealth = async (c: ChannelRecord) => {
+    const [circuit, inFlight] = await Promise.all([ctx.breakers.state(c.id).catch(() => null), ctx.gate.inFlight(c.id).catch(() => null)]);
+    return { ...channelJson(c), circuit, in_flight: inFlight };
+  };
+  app.get('/channels', async () => ({ channels: await Promise.all((await channels.list()).map(withHealth)) }));
+  app.get('/channels/:id', async (request: ById) => withHealth(await existing(request.params.id)));
 
   app.post('/channels', async (request, reply) => {
     const input = toInput(parseInput(NewChannel, request.body, 'body'));

@@ -5,12 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { adminStation, assertError, call, json, type AdminStation } from './test-admin-kit.js';
+import { memoryCircuitBreakers, type CircuitBreakers } from '../../../channels/circuit-breaker.js';
+import { memoryConcurrencyGate } from '../../../channels/concurrency-gate.js';
+import { adminStation, assertError, call, generate, json, type AdminStation } from './test-admin-kit.js';
 
 const SECRET = 'sk-upstream-secret-0123456789abcdef';
 
-async function withStation(run: (station: AdminStation) => Promise<void>) {
-  const station = await adminStation();
+async function withStation(run: (station: AdminStation) => Promise<void>, options: Parameters<typeof adminStation>[0] = {}) {
+  const station = await adminStation(options);
   try {
     await run(station);
   } finally {
@@ -80,4 +82,36 @@ describe('admin API: channels', () => {
       assert.match(failed.error, /\S/);
       assertError(await call(station, 'POST', '/channels/sandbox/test', admin, { model: 'sd9' }), 400, 'bad_request', /^model: /);
     }));
+
+  it("shows each channel's live circuit state and calls in flight, as the router sees them", async () => {
+    const breakers = memoryCircuitBreakers({ failures: 1, cooldownMs: 60_000 });
+    const gate = memoryConcurrencyGate();
+    await withStation(
+      async (station) => {
+        const admin = { token: station.adminToken };
+        json(await call(station, 'POST', '/channels', admin, { provider: 'stability', name: 'dead', base_url: 'http://127.0.0.1:9', credentials: SECRET, priority: 9, timeout_seconds: 5 }), 201);
+        const health = async () => Object.fromEntries(json<{ channels: (ChannelJson & { circuit: string; in_flight: number })[] }>(await call(station, 'GET', '/channels', admin)).channels.map((c) => [c.name, [c.circuit, c.in_flight]]));
+        assert.deepEqual(await health(), { dead: ['closed', 0], sandbox: ['closed', 0] });
+        const { plaintext } = await station.key();
+        // The dead channel refuses the connection; the request fails over to the sandbox.
+        assert.equal((await generate(station, plaintext)).statusCode, 200);
+        await gate.tryAcquire('ch_sandbox', null);
+        assert.deepEqual(await health(), { dead: ['open', 0], sandbox: ['closed', 1] });
+        const one = json<{ circuit: string; in_flight: number }>(await call(station, 'GET', '/channels/dead', admin));
+        assert.deepEqual([one.circuit, one.in_flight], ['open', 0]);
+      },
+      { breakers, gate },
+    );
+  });
+
+  it('lists the channels with a null circuit when its state cannot be read', async () => {
+    const unreadable: CircuitBreakers = { ...memoryCircuitBreakers({ failures: 1, cooldownMs: 1 }), state: () => Promise.reject(new Error('redis down')) };
+    await withStation(
+      async (station) => {
+        const [sandbox] = json<{ channels: { name: string; circuit: string | null; in_flight: number }[] }>(await call(station, 'GET', '/channels', { token: station.adminToken })).channels;
+        assert.deepEqual([sandbox!.name, sandbox!.circuit, sandbox!.in_flight], ['sandbox', null, 0]);
+      },
+      { breakers: unreadable },
+    );
+  });
 });

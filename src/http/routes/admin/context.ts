@@ -4,6 +4,8 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { AdminIdentity, AdminSessions } from '../../../admin/sessions.js';
+import type { CircuitBreakers } from '../../../channels/circuit-breaker.js';
+import type { ConcurrencyGate } from '../../../channels/concurrency-gate.js';
 import type { SecretBox } from '../../../channels/secret-box.js';
 import type { Config } from '../../../config/config.js';
 import { GatewayError, permissionDenied } from '../../../errors.js';
@@ -29,6 +31,9 @@ export interface AdminDeps {
   /** The station's limiter (Redis-backed across replicas): login attempts are counted on it. */
   limiter: RateLimiter;
   now: () => number;
+  /** The generation routes' own breakers and gate: the channels page shows their live state. */
+  breakers: CircuitBreakers;
+  gate: ConcurrencyGate;
 }
 
 export interface AdminContext extends AdminDeps {
