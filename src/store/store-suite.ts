@@ -208,6 +208,19 @@ export function runStoreSuite(open: () => Promise<Store>, name = 'Store'): void 
         assert.deepEqual(await store.credits.ledger('key_nobody'), []);
       }),
     );
+
+    it(
+      'pages the ledger newest first below a row id',
+      withStore(async (store) => {
+        const key = await store.keys.create(newKey({ credits: 1_000 }));
+        for (const note of ['b', 'c', 'd']) await store.credits.adjust(key.id, 1_000, 'topup', note);
+        const newest = await store.credits.ledgerPage(key.id, { limit: 2 });
+        assert.deepEqual(newest.map((e) => e.note), ['d', 'c']);
+        const older = await store.credits.ledgerPage(key.id, { beforeId: newest[1]!.id, limit: 5 });
+        assert.deepEqual(older.map((e) => e.kind), ['topup', 'grant']);
+        assert.deepEqual(await store.credits.ledgerPage('key_nobody', { limit: 5 }), []);
+      }),
+    );
   });
 
   describe(`${name}: expired holds`, () => {

@@ -148,7 +148,10 @@ export interface CreditRepository {
    * @returns the new balance, or undefined when the key does not exist or the removal is too large.
    */
   adjust(keyId: string, amount: number, kind: LedgerKind, note: string | null): Promise<number | undefined>;
+  /** The whole ledger, oldest first. */
   ledger(keyId: string): Promise<LedgerEntry[]>;
+  /** Newest first, below `beforeId` when given: pages that never shift as rows arrive. */
+  ledgerPage(keyId: string, page: { beforeId?: number; limit: number }): Promise<LedgerEntry[]>;
   /** Reserves `amount` in one conditional update: never a check followed by a decrement. */
   hold(keyId: string, amount: number, requestId: string, expiresAt: number): Promise<HoldOutcome>;
   /** Turns an open hold into a charge with its ledger row. @returns false if it was not open. */

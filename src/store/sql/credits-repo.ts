@@ -4,9 +4,20 @@
  * that later writes can fail with SQLITE_BUSY under WAL).
  */
 import { randomBytes } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
-import type { CreditRepository, HoldOutcome, LedgerKind } from '../store.js';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { CreditRepository, HoldOutcome, LedgerEntry, LedgerKind } from '../store.js';
 import type { Database } from './schema.js';
+
+const ledgerEntry = (r: Selectable<Database['ledger']>): LedgerEntry => ({
+  id: Number(r.id),
+  keyId: r.key_id,
+  amount: Number(r.amount),
+  balanceAfter: Number(r.balance_after),
+  kind: r.kind as LedgerKind,
+  ref: r.ref,
+  note: r.note,
+  createdAt: Number(r.created_at),
+});
 
 export function creditRepository(db: Kysely<Database>, now: () => number): CreditRepository {
   const release = async (holdId: string): Promise<boolean> => {
@@ -44,16 +55,13 @@ export function creditRepository(db: Kysely<Database>, now: () => number): Credi
 
     async ledger(keyId) {
       const rows = await db.selectFrom('ledger').selectAll().where('key_id', '=', keyId).orderBy('id').execute();
-      return rows.map((r) => ({
-        id: Number(r.id),
-        keyId: r.key_id,
-        amount: Number(r.amount),
-        balanceAfter: Number(r.balance_after),
-        kind: r.kind as LedgerKind,
-        ref: r.ref,
-        note: r.note,
-        createdAt: Number(r.created_at),
-      }));
+      return rows.map(ledgerEntry);
+    },
+
+    async ledgerPage(keyId, page) {
+      let query = db.selectFrom('ledger').selectAll().where('key_id', '=', keyId);
+      if (page.beforeId !== undefined) query = query.where('id', '<', page.beforeId);
+      return (await query.orderBy('id', 'desc').limit(page.limit).execute()).map(ledgerEntry);
     },
 
     async hold(keyId, amount, requestId, expiresAt): Promise<HoldOutcome> {

@@ -27,6 +27,11 @@ export function registerKeyRoutes(app: FastifyInstance, ctx: AdminContext): void
   const KeyEdit = z.strictObject({ name: name.optional(), ...limits });
   const Credit = z.strictObject({ amount: credits.refine((milli) => milli !== 0, 'must not be zero'), note: z.string().max(500).optional() });
 
+  const LedgerQuery = z.strictObject({
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+    cursor: z.string().regex(/^[1-9]\d{0,15}$/, 'use the next_cursor of the previous page').transform(Number).optional(),
+  });
+
   const keyOr404 = async (id: string) => {
     const key = await store.keys.get(id);
     if (!key) throw notFoundThing('key', id);
@@ -70,9 +75,13 @@ export function registerKeyRoutes(app: FastifyInstance, ctx: AdminContext): void
     return { id: request.params.id, revoked: true };
   });
 
+  // The ledger newest first, paged by row id like the usage log: a busy key's history is long.
   app.get('/keys/:id/credits', async (request: ById) => {
+    const q = parseInput(LedgerQuery, request.query, 'query');
     const key = await keyOr404(request.params.id);
-    return creditsJson(key, await store.credits.ledger(key.id));
+    const rows = await store.credits.ledgerPage(key.id, { beforeId: q.cursor, limit: q.limit + 1 });
+    const page = rows.slice(0, q.limit);
+    return { ...creditsJson(key, page), next_cursor: rows.length > q.limit ? String(page[page.length - 1]!.id) : null };
   });
 
   app.post('/keys/:id/credits', async (request: ById) => {

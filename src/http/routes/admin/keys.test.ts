@@ -92,7 +92,25 @@ describe('admin API: credits', () => {
       json(await call(station, 'POST', `/keys/${id}/credits`, admin, { amount: -0.5 }));
       const shown = json<{ balance: string; available: string; ledger: { kind: string; amount: string; balance_after: string }[] }>(await call(station, 'GET', `/keys/${id}/credits`, admin));
       assert.equal(shown.balance, '12');
-      assert.deepEqual(shown.ledger.map((e) => [e.kind, e.amount, e.balance_after]), [['grant', '10', '10'], ['topup', '2.5', '12.5'], ['adjust', '-0.5', '12']]);
+      assert.deepEqual(shown.ledger.map((e) => [e.kind, e.amount, e.balance_after]), [['adjust', '-0.5', '12'], ['topup', '2.5', '12.5'], ['grant', '10', '10']], 'newest first');
+    }));
+
+  it('pages the ledger newest first by cursor, and stays put while rows arrive', () =>
+    withStation(async (station) => {
+      const admin = { token: station.adminToken };
+      const { id } = await station.key({ credits: '1' });
+      for (let i = 2; i <= 5; i += 1) await station.store.credits.adjust(id, 1_000, 'topup', `n${i}`);
+      type Page = { ledger: { note: string }[]; next_cursor: string | null; balance: string };
+      const first = json<Page>(await call(station, 'GET', `/keys/${id}/credits?limit=2`, admin));
+      assert.deepEqual(first.ledger.map((e) => e.note), ['n5', 'n4']);
+      assert.equal(first.balance, '5');
+      await station.store.credits.adjust(id, 1_000, 'topup', 'n6');
+      const second = json<Page>(await call(station, 'GET', `/keys/${id}/credits?limit=2&cursor=${first.next_cursor}`, admin));
+      assert.deepEqual(second.ledger.map((e) => e.note), ['n3', 'n2']);
+      const last = json<Page>(await call(station, 'GET', `/keys/${id}/credits?limit=2&cursor=${second.next_cursor}`, admin));
+      assert.deepEqual([last.ledger.map((e) => e.note), last.next_cursor], [['opening balance'], null]);
+      assertError(await call(station, 'GET', `/keys/${id}/credits?limit=0&cursor=x`, admin), 400, 'bad_request', /^query\.cursor: |^cursor: /);
+      assertError(await call(station, 'GET', `/keys/${id}/credits?page=2`, admin), 400, 'bad_request', /page/);
     }));
 
   it('refuses zero, bad decimals and removing more than is available', () =>
