@@ -57,6 +57,7 @@ const trustHops = (hops: number) => (_address: string, hop: number) => hop < hop
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, store } = deps;
   const now = deps.now ?? Date.now;
+  const metrics = stationMetrics();
   const app = Fastify({
     // Redacted JSON lines, one completion line per request with route, model, channel, credits.
     logger: config.logLevel === 'silent' ? false : loggerOptions(config.logLevel, deps.logStream),
@@ -67,6 +68,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Errors Fastify raises before routing (a malformed URL) still get our shape and request id.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
       const mapped = errorReply(error, request.id, 'v2');
+      // No hook runs for these, so they are counted and logged here (the URL is not: it is malformed).
+      metrics.refusedBeforeRouting(request.method, mapped.status);
+      request.log.info({ method: request.method, route: 'unmatched', status: mapped.status, error: mapped.body.name }, 'request refused before routing');
       return reply.status(mapped.status).header('x-request-id', request.id).send(mapped.body);
     },
     // Our own hook answers requests that arrive while closing, in our shape (see `shutdown`).
@@ -77,7 +81,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   decorateRequestState(app);
   // Metrics hooks go first, so requests refused by any later hook (draining, limits) still count.
-  const metrics = stationMetrics();
   metrics.install(app);
   installHangUpLog(app);
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { countingProvider, routerFor, testStation } from '../../test/helpers/test-app.js';
-import { generate, SD3 } from './test-scrape.js';
+import { generate, scrape, SD3 } from './test-scrape.js';
 
 type Line = Record<string, unknown>;
 
@@ -80,6 +80,22 @@ describe('logs', () => {
       assert.equal(line.url, '/nowhere');
       assert.equal(line.status, 404);
       assert.doesNotMatch(log.lines.join(''), /token=abc|session=xyz/);
+    } finally {
+      await station.close();
+    }
+  });
+
+  it('logs and counts a malformed URL, refused before any route or hook runs', async () => {
+    const log = capture();
+    const station = await testStation({ env: { AIGATE_LOG_LEVEL: 'info' }, logStream: log.stream });
+    try {
+      const response = await station.app.inject({ method: 'GET', url: '/v2beta/%zz?token=abc' });
+      assert.equal(response.statusCode, 400);
+      const line = await log.next((l) => l.reqId === response.headers['x-request-id']);
+      assert.deepEqual([line.msg, line.route, line.status, line.error], ['request refused before routing', 'unmatched', 400, 'bad_request']);
+      assert.doesNotMatch(log.lines.join(''), /token=abc/);
+      const m = await scrape(station);
+      assert.equal(m.value('aigate_http_requests_total', { route: 'unmatched', method: 'GET', status: '400' }), 1);
     } finally {
       await station.close();
     }

@@ -31,6 +31,8 @@ export interface StationMetrics {
   install(app: FastifyInstance): void;
   /** Where the circuit gauge reads channels and their states when scraped. */
   watchCircuits(sources: CircuitSources): void;
+  /** Counts a request refused before routing (a malformed URL), which no hook sees. */
+  refusedBeforeRouting(method: string, status: number): void;
 }
 
 /** The route pattern, never the raw URL, so a scanner cannot mint a label per path it tries. */
@@ -110,6 +112,9 @@ export function stationMetrics(): StationMetrics {
     },
     watchCircuits(sources) {
       circuits = sources;
+    },
+    refusedBeforeRouting(method, status) {
+      requests.inc({ route: 'unmatched', method, status });
     },
   };
 }
