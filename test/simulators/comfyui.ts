@@ -64,7 +64,18 @@ async function upload(req: IncomingMessage, body: Buffer, uploads: Map<string, B
   json(res, 200, { name, subfolder, type: form.fields.type ?? 'input' });
 }
 
-export async function startComfyuiSimulator(options: { credentials?: string; pollSteps?: number } = {}): Promise<Simulator> {
+export interface ComfyuiSimulator extends Simulator {
+  /** Prompt ids removed by `POST /queue {"delete": [...]}` and interrupted by `POST /interrupt {"prompt_id"}`. */
+  deleted: string[];
+  interrupted: string[];
+  /** Resolves at the next /queue or /interrupt request. */
+  nextCancel(): Promise<void>;
+}
+
+export async function startComfyuiSimulator(options: { credentials?: string; pollSteps?: number } = {}): Promise<ComfyuiSimulator> {
+  const deleted: string[] = [];
+  const interrupted: string[] = [];
+  let cancelWaiters: (() => void)[] = [];
   const uploads = new Map<string, Buffer>();
   const outputs = new Map<string, Buffer>();
   const history = new Map<string, { polls: number; entry: object }>();
@@ -89,10 +100,21 @@ export async function startComfyuiSimulator(options: { credentials?: string; pol
     return id;
   }
 
-  return startSimulator(async (req, res, body, ctx) => {
+  const sim = await startSimulator(async (req, res, body, ctx) => {
     const url = new URL(req.url ?? '/', 'http://sim');
     const credential = credentialOf(req);
     if (options.credentials !== undefined && credential !== options.credentials) return proxyError(res, 401);
+    if (req.method === 'POST' && (url.pathname === '/queue' || url.pathname === '/interrupt')) {
+      // As server.py: /queue deletes pending prompts by id; /interrupt stops the running one,
+      // only if it is the named prompt (ComfyUI's targeted interrupt).
+      const parsed = JSON.parse(body.toString('utf8') || '{}') as { delete?: string[]; prompt_id?: string };
+      if (url.pathname === '/queue') for (const id of parsed.delete ?? []) deleted.push(id), history.delete(id);
+      else if (parsed.prompt_id) interrupted.push(parsed.prompt_id);
+      res.writeHead(200).end();
+      for (const wake of cancelWaiters) wake();
+      cancelWaiters = [];
+      return;
+    }
     if (req.method === 'POST' && url.pathname === '/upload/image') return upload(req, body, uploads, res);
     if (req.method === 'GET' && url.pathname.startsWith('/history/')) {
       const item = history.get(decodeURIComponent(url.pathname.slice('/history/'.length)));
@@ -122,4 +144,5 @@ export async function startComfyuiSimulator(options: { credentials?: string; pol
     ctx.sim.calls.push(seenCall(wf, parsed, credential, Array.isArray(size) ? size : undefined));
     json(res, 200, { prompt_id: await execute(wf, saveId, size), number: number++, node_errors: {} });
   });
+  return Object.assign(sim, { deleted, interrupted, nextCancel: () => new Promise<void>((resolve) => cancelWaiters.push(resolve)) });
 }

@@ -135,3 +135,24 @@ export async function downloadImage(conn: Connection, ref: ImageRef): Promise<Bu
   if (answer.status !== 200) throw new UpstreamFailure('broken', `comfyui /view answered ${answer.status} for the finished image`, true, answer.status);
   return answer.body;
 }
+
+/** Bounds the clean-up calls, which run after the request's own signal has fired. */
+const CANCEL_TIMEOUT_MS = 5_000;
+
+/**
+ * Frees ComfyUI of a prompt nobody will collect (the client left, the channel timed out, or its
+ * answers broke): removes it from the queue and, when asked, interrupts it if it is running.
+ * Best effort and never awaited by the request: a failure here changes nothing for the client.
+ */
+export async function abandonPrompt(conn: Connection, promptId: string, interrupt: boolean): Promise<void> {
+  const call = (path: string, body: object) =>
+    callUpstream({
+      method: 'POST',
+      url: `${conn.baseUrl}${path}`,
+      headers: { ...conn.headers, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(CANCEL_TIMEOUT_MS),
+    }).catch(() => undefined);
+  await call('/queue', { delete: [promptId] });
+  if (interrupt) await call('/interrupt', { prompt_id: promptId });
+}

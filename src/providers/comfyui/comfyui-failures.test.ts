@@ -110,4 +110,32 @@ describe('comfyui failures after the workflow is queued', () => {
     controller.abort(reason);
     await assert.rejects(pending, (error) => error === reason);
   });
+
+  it('frees ComfyUI of a prompt the client abandoned: deleted from the queue and interrupted by id', async () => {
+    const sim = await started(startComfyuiSimulator({ pollSteps: 1_000_000 }));
+    for (const interrupt of [true, false]) {
+      const controller = new AbortController();
+      const provider = comfyuiDefinition.create({ baseUrl: sim.url, credentials: null, modelMap: {}, options: { pollIntervalMs: 2, interruptAbandoned: String(interrupt) } });
+      const pending = provider.generate(baseRequest(), { signal: controller.signal });
+      // Abort once the prompt is queued and being polled.
+      await new Promise<void>((resolve) => { const wait = () => (sim.requests.some((r) => r.startsWith('GET /history/')) ? resolve() : setImmediate(wait)); wait(); });
+      const cancelled = sim.nextCancel();
+      controller.abort(new Error('client left'));
+      await assert.rejects(pending, /client left/);
+      await cancelled;
+      if (interrupt) await (sim.interrupted.length ? Promise.resolve() : sim.nextCancel());
+      const promptId = sim.requests.find((r) => r.startsWith('GET /history/'))!.slice('GET /history/'.length);
+      if (interrupt) assert.deepEqual([sim.deleted, sim.interrupted], [[promptId], [promptId]]);
+      else assert.equal(sim.deleted.length, 2, 'deleted again, and no second interrupt');
+      assert.equal(sim.interrupted.length, 1);
+      sim.requests.length = 0;
+    }
+  });
+
+  it('lets nothing be cancelled for a prompt that finished', async () => {
+    const sim = await started(startComfyuiSimulator());
+    await comfyuiDefinition.create({ baseUrl: sim.url, credentials: null, modelMap: {}, options: { pollIntervalMs: 2 } }).generate(baseRequest(), { signal: AbortSignal.timeout(10_000) });
+    assert.deepEqual([sim.deleted, sim.interrupted], [[], []]);
+    assert.ok(!sim.requests.some((r) => r.startsWith('POST /queue') || r.startsWith('POST /interrupt')));
+  });
 });

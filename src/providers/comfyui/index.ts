@@ -3,7 +3,7 @@ import { randomInt } from 'node:crypto';
 import { inFormat } from '../convert.js';
 import type { ChannelSettings, GenerationRequest, GenerationResult, Provider, ProviderCallContext, ProviderDefinition } from '../provider.js';
 import { UpstreamFailure } from '../upstream-failure.js';
-import { downloadImage, submitPrompt, uploadImage, waitForOutput, type Connection } from './client.js';
+import { abandonPrompt, downloadImage, submitPrompt, uploadImage, waitForOutput, type Connection } from './client.js';
 import { parseOptions, type ComfyOptions } from './options.js';
 import { fillWorkflow, saveNodeId, type PlaceholderValues, type Workflow } from './placeholders.js';
 import { templateWorkflow } from './template.js';
@@ -68,8 +68,14 @@ export function createComfyuiProvider(settings: ChannelSettings): Provider {
     const image = request.image ? await uploadImage(conn, request.image) : '';
     const workflow = fillWorkflow(request.image ? imageWorkflow : textWorkflow, placeholderValues(request, checkpoint, seed, image, options));
     const promptId = await submitPrompt(conn, workflow);
-    const output = await waitForOutput(conn, promptId, saveNodeId(workflow), options.pollIntervalMs);
-    const png = await downloadImage(conn, output);
+    let png: Buffer;
+    try {
+      png = await downloadImage(conn, await waitForOutput(conn, promptId, saveNodeId(workflow), options.pollIntervalMs));
+    } catch (error) {
+      // Nobody will collect this prompt: do not let it hold the GPU for the requests queued behind it.
+      void abandonPrompt(conn, promptId, options.interruptAbandoned);
+      throw error;
+    }
     // SaveImage always writes PNG; re-encode only when the client asked for something else.
     const bytes = await inFormat(png, request.outputFormat);
     return { bytes, format: request.outputFormat, seed, finishReason: 'SUCCESS' };

@@ -19,6 +19,11 @@ export interface ComfyOptions {
   imageWorkflow: Workflow | undefined;
   /** How the reverse proxy in front of ComfyUI wants the channel's credentials. */
   auth: 'bearer' | 'basic';
+  /**
+   * Also interrupt an abandoned prompt that is already running (`POST /interrupt {prompt_id}`).
+   * ComfyUI before targeted interrupts ignores the id and stops whatever runs: turn it off there.
+   */
+  interruptAbandoned: boolean;
 }
 
 /** SD3.5 Large as Stability ships it holds no text encoders; these are the files ComfyUI's SD3.5 examples load. */
@@ -36,6 +41,7 @@ export const DEFAULT_OPTIONS: ComfyOptions = {
   workflow: undefined,
   imageWorkflow: undefined,
   auth: 'bearer',
+  interruptAbandoned: true,
 };
 
 const KNOWN = new Set(Object.keys(DEFAULT_OPTIONS));
@@ -98,6 +104,11 @@ export function parseOptions(raw: Readonly<Record<string, unknown>>): ComfyOptio
   if (raw.auth !== undefined) {
     if (raw.auth !== 'bearer' && raw.auth !== 'basic') throw new Error('comfyui option auth: must be "bearer" or "basic"');
     options.auth = raw.auth;
+  }
+  if (raw.interruptAbandoned !== undefined) {
+    const value = String(raw.interruptAbandoned);
+    if (value !== 'true' && value !== 'false') throw new Error('comfyui option interruptAbandoned: must be true or false');
+    options.interruptAbandoned = value === 'true';
   }
   return options;
 }
