@@ -7,6 +7,7 @@ COPY package.json package-lock.json tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
 COPY scripts ./scripts
 COPY src ./src
+COPY web ./web
 # `npm ci` runs `prepare`, which compiles src/ into dist/; dev dependencies go afterwards.
 RUN npm ci && npm prune --omit=dev
 
