@@ -29,6 +29,10 @@ describe('dashboard figures', () => {
     ];
     const figures = summarise(rows, { since: 0, until: 20, bucketMs: 10 });
     assert.deepEqual(figures.totals, { requests: 4, successes: 2, successRate: 0.5, creditsSpent: 10_000 });
+    assert.deepEqual(figures.buckets, [
+      { start: 0, requests: 2, successes: 2, creditsSpent: 10_000 },
+      { start: 10, requests: 2, successes: 0, creditsSpent: 0 },
+    ]);
     assert.deepEqual(
       figures.channels.map((c) => [c.channel, c.requests, c.errors, c.buckets.map((b) => [b.start, b.requests, b.errors, b.p50, b.p99])]),
       [

@@ -29,8 +29,17 @@ export interface BucketFigures {
   p99: number | null;
 }
 
+/** Requests to the generation routes in one bucket, whatever their status. */
+export interface RequestBucket {
+  start: number;
+  requests: number;
+  successes: number;
+  creditsSpent: number;
+}
+
 export interface Dashboard {
   totals: { requests: number; successes: number; successRate: number | null; creditsSpent: number };
+  buckets: RequestBucket[];
   channels: { channel: string; requests: number; errors: number; buckets: BucketFigures[] }[];
 }
 
@@ -43,12 +52,17 @@ export function percentile(sorted: readonly number[], p: number): number | null 
 export function summarise(rows: readonly UsageSample[], window: DashboardWindow): Dashboard {
   const count = Math.ceil((window.until - window.since) / window.bucketMs);
   const perChannel = new Map<string, { latencies: number[][]; errors: number[] }>();
+  const buckets: RequestBucket[] = Array.from({ length: count }, (_, i) => ({ start: window.since + i * window.bucketMs, requests: 0, successes: 0, creditsSpent: 0 }));
   let successes = 0;
   let creditsSpent = 0;
   for (const row of rows) {
     if (row.status === 200) successes += 1;
     creditsSpent += row.credits;
     const bucket = Math.floor((row.createdAt - window.since) / window.bucketMs);
+    const totals = buckets[bucket]!;
+    totals.requests += 1;
+    totals.successes += row.status === 200 ? 1 : 0;
+    totals.creditsSpent += row.credits;
     for (const attempt of row.attempts) {
       let series = perChannel.get(attempt.channel);
       if (!series) perChannel.set(attempt.channel, (series = { latencies: Array.from({ length: count }, () => []), errors: new Array<number>(count).fill(0) }));
@@ -66,7 +80,7 @@ export function summarise(rows: readonly UsageSample[], window: DashboardWindow)
       return { channel, requests: buckets.reduce((n, b) => n + b.requests, 0), errors: buckets.reduce((n, b) => n + b.errors, 0), buckets };
     });
   const requests = rows.length;
-  return { totals: { requests, successes, successRate: requests === 0 ? null : successes / requests, creditsSpent }, channels };
+  return { totals: { requests, successes, successRate: requests === 0 ? null : successes / requests, creditsSpent }, buckets, channels };
 }
 
 /** @throws 400 when the window is empty, has too many buckets, or holds too many rows to summarise. */

@@ -122,5 +122,7 @@ export interface Dashboard {
   until: string;
   bucket_seconds: number;
   totals: { requests: number; successes: number; success_rate: number | null; credits_spent: string };
+  /** Requests to the generation routes per bucket, every status. */
+  buckets: { start: string; requests: number; successes: number; credits_spent: string }[];
   channels: { channel: string; requests: number; errors: number; buckets: DashboardBucket[] }[];
 }

@@ -1,6 +1,6 @@
 /**
- * @module The dashboard: totals for a window and charts from GET /admin/api/dashboard, the calls
- * and errors per bucket summed over channels, and each channel's latency percentiles. The window
+ * @module The dashboard: totals for a window and charts from GET /admin/api/dashboard, requests
+ * and those not served per bucket, and each channel's calls and latency percentiles. The window
  * selector pairs each span with a bucket size that keeps charts between 24 and 60 points.
  */
 import { useMemo, useState } from 'preact/hooks';
@@ -27,15 +27,13 @@ function windowQuery(id: string) {
   return { since: new Date(since).toISOString(), until: new Date(until).toISOString(), bucket: w.bucket };
 }
 
+/** Every request to a generation route, and those that did not end in an image. */
 function traffic(figures: Dashboard): { times: number[]; series: ChartSeries[] } {
-  const first = figures.channels[0]?.buckets ?? [];
-  const times = first.map((b) => Date.parse(b.start) / 1000);
-  const sum = (pick: 'requests' | 'errors') => times.map((_, i) => figures.channels.reduce((n, c) => n + (c.buckets[i]?.[pick] ?? 0), 0));
   return {
-    times,
+    times: figures.buckets.map((b) => Date.parse(b.start) / 1000),
     series: [
-      { label: 'Calls', color: '#2563eb', values: sum('requests') },
-      { label: 'Errors', color: '#dc2626', values: sum('errors') },
+      { label: 'Requests', color: '#2563eb', values: figures.buckets.map((b) => b.requests) },
+      { label: 'Not served', color: '#dc2626', values: figures.buckets.map((b) => b.requests - b.successes) },
     ],
   };
 }
@@ -70,8 +68,8 @@ export function DashboardPage() {
             <div><dt>Success rate</dt><dd>{percent(data.totals.success_rate)}</dd></div>
             <div><dt>Credits spent</dt><dd>{data.totals.credits_spent}</dd></div>
           </dl>
+          {calls && <Chart title="Requests per bucket, and those not served (any status but 200)" times={calls.times} series={calls.series} />}
           {data.channels.length === 0 && <p>No channel was called in this window.</p>}
-          {calls && data.channels.length > 0 && <Chart title="Calls to channels and errors, per bucket (failovers included)" times={calls.times} series={calls.series} />}
           {perChannel.map((c) => (
             <Chart key={c.channel} title={`Latency of ${c.channel} (${c.requests} calls, ${c.errors} errors)`} unit="ms" times={c.times} series={c.series} />
           ))}

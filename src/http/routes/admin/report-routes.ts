@@ -65,6 +65,7 @@ export function registerReportRoutes(app: FastifyInstance, ctx: AdminContext): v
         success_rate: figures.totals.successRate,
         credits_spent: formatCredits(figures.totals.creditsSpent),
       },
+      buckets: figures.buckets.map((b) => ({ start: isoTime(b.start), requests: b.requests, successes: b.successes, credits_spent: formatCredits(b.creditsSpent) })),
       channels: figures.channels.map((c) => ({
         channel: c.channel,
         requests: c.requests,
