@@ -15,6 +15,7 @@ import { bannedWordsModerator } from './generation/moderation.js';
 import { drainBounded } from './http/drain.js';
 import { errorReply } from './http/error-body.js';
 import { adminRoutes } from './http/routes/admin/index.js';
+import { consoleRoutes } from './http/console/console-routes.js';
 import { installNotFound } from './http/not-found.js';
 import { openApiRoutes } from './http/openapi/routes.js';
 import { decorateRequestState } from './http/request-state.js';
@@ -104,7 +105,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // method answers 404 or 405 whatever its body holds.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
-  installUsageLog(app, store, now);
+  installUsageLog(app, store, now, config.images);
 
   const routeDeps = {
     config,
@@ -138,6 +139,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     gate: routeDeps.gate,
     now,
   });
+  await app.register(consoleRoutes); // the operator console at /admin/ (static files in dist/console)
   // GET /openapi.json and /docs (issue 5): public, outside the generation routes' guards.
   await app.register(openApiRoutes, { config });
   // /healthz, /readyz and /metrics (issue 5).

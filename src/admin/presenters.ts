@@ -91,7 +91,12 @@ export function usageJson(r: UsageRow) {
   };
 }
 
-export const usageEntryJson = (r: UsageEntry) => ({ id: r.id, ...usageJson(r) });
+/** The admin API's usage row: the CLI's plus its `id` and where its image is served, if it is kept. */
+export const usageEntryJson = (r: UsageEntry) => ({
+  id: r.id,
+  ...usageJson(r),
+  image_url: r.hasImage ? `/admin/api/images/${encodeURIComponent(r.requestId)}` : null,
+});
 
 export function priceJson(line: PriceLine) {
   return {

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseCredits } from '../billing/credits.js';
+import { IMAGE_ENV, resolveImageConfig, type ImageConfig } from '../images/image-config.js';
 import { parseRate, type Rate } from '../rate-limit/rate.js';
 import { DEFAULT_MODELS, type ModelSpec } from './models.js';
 
@@ -55,6 +56,8 @@ export interface Config {
   readonly shutdownGraceSeconds: number;
   /** AIGATE_METRICS_TOKEN: when set, /metrics wants `Authorization: Bearer <it>`; never logged. */
   readonly metricsToken: string | undefined;
+  /** Where generated images are kept and for how long (AIGATE_IMAGE_*, AIGATE_S3_*: src/images/image-config.ts). */
+  readonly images: ImageConfig;
 }
 
 export class ConfigError extends Error {
@@ -121,6 +124,7 @@ const EnvSchema = z.object({
   AIGATE_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   AIGATE_REDIS_PREFIX: z.string().min(1).max(100).default('aigate:'),
   AIGATE_METRICS_TOKEN: z.string().min(16, { message: 'must be at least 16 characters' }).optional(),
+  ...IMAGE_ENV,
 });
 
 function deepFreeze<T>(value: T): T {
@@ -160,8 +164,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   if (e.DATABASE_URL && !e.AIGATE_SECRET && !e.AIGATE_SECRET_FILE) {
     problems.push('AIGATE_SECRET: is required with DATABASE_URL (every replica and the CLI must share the master key), or set AIGATE_SECRET_FILE to a file they all read');
   }
-  if (problems.length) throw new ConfigError(problems);
   const dataDir = path.resolve(e.AIGATE_DATA_DIR);
+  const images = resolveImageConfig(e, dataDir, problems);
+  if (problems.length || !images) throw new ConfigError(problems);
   const config: Config = {
     port: e.PORT,
     host: e.AIGATE_HOST,
@@ -183,6 +188,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     redisPrefix: e.AIGATE_REDIS_PREFIX,
     shutdownGraceSeconds: e.AIGATE_SHUTDOWN_GRACE_SECONDS,
     metricsToken: e.AIGATE_METRICS_TOKEN,
+    images,
   };
   for (const model of models.values()) deepFreeze(model);
   return deepFreeze(config);

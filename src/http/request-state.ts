@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { GenerationTrace } from '../generation/generate-image.js';
-import type { GenerationRequest } from '../providers/provider.js';
+import type { GenerationRequest, GenerationResult } from '../providers/provider.js';
 import type { ApiKeyRecord } from '../store/store.js';
 import type { MultipartForm } from './multipart/read-form.js';
 
@@ -20,6 +20,11 @@ declare module 'fastify' {
     trace: GenerationTrace | null;
     /** The error name this request was answered with, for the usage log. */
     errorName: string | null;
+    /**
+     * The image this request was answered with (a reference, never a copy), set as the 200 is
+     * sent; the usage log keeps it in the image store once the response is out.
+     */
+    delivered: Pick<GenerationResult, 'bytes' | 'format'> | null;
   }
   interface FastifyContextConfig {
     /** v1 endpoints answer errors as `{id, name, message}` (spec §11). */
@@ -35,4 +40,5 @@ export function decorateRequestState(app: FastifyInstance): void {
   app.decorateRequest('generation', null);
   app.decorateRequest('trace', null);
   app.decorateRequest('errorName', null);
+  app.decorateRequest('delivered', null);
 }

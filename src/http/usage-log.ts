@@ -2,8 +2,12 @@
  * @module Writes exactly one usage-log row for every request to a generation route, whatever its
  * outcome: after the response is sent, so the client never waits on it, or, when the client hung
  * up first (Fastify's onResponse never runs then), once the request's credit hold has settled.
+ * A request answered 200 has its image kept first (src/images/), so a row that shows an image
+ * finds it stored; a failure to keep it is logged and changes nothing else.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ImageConfig } from '../images/image-config.js';
+import { describeFailure, imageKeeper, openImageStore } from '../images/index.js';
 import type { Store } from '../store/store.js';
 import { onHangUp } from './hang-up.js';
 
@@ -14,9 +18,28 @@ const clientHeader = (request: FastifyRequest, name: string) => {
 
 const HUNG_UP = { status: 499, errorName: 'client_closed_request' } as const;
 
-export function installUsageLog(app: FastifyInstance, store: Store, now: () => number): void {
+/** `imageConfig`: where delivered images are kept; absent or `off`, none is. */
+export function installUsageLog(app: FastifyInstance, store: Store, now: () => number, imageConfig?: ImageConfig): void {
+  const images = imageConfig && openImageStore(imageConfig);
+  if (images) app.addHook('onClose', () => images.close());
+  const keeper = images && imageKeeper({ store, images });
+
+  async function keep(request: FastifyRequest, at: number) {
+    const delivered = request.delivered;
+    if (!images || !keeper || !delivered) return;
+    try {
+      await keeper.keep(request.id, delivered, at);
+    } catch (error) {
+      request.log.warn({ imageStore: images.kind, failure: describeFailure(error) }, 'could not keep the generated image');
+    }
+  }
+
   async function write(request: FastifyRequest, reply: FastifyReply, endpoint: string, outcome: { status: number; errorName: string | null }) {
     const trace = request.trace ?? { credits: 0, attempts: [] };
+    // Measured before the image is kept, which must not count as the request's time.
+    const createdAt = now();
+    const latencyMs = Math.round(reply.elapsedTime);
+    if (outcome.status === 200) await keep(request, createdAt);
     try {
       await store.usage.insert({
         requestId: request.id,
@@ -27,12 +50,12 @@ export function installUsageLog(app: FastifyInstance, store: Store, now: () => n
         errorName: outcome.errorName,
         channel: trace.channel ?? null,
         credits: trace.credits,
-        latencyMs: Math.round(reply.elapsedTime),
+        latencyMs,
         ip: request.ip,
         clientId: clientHeader(request, 'stability-client-id'),
         clientUserId: clientHeader(request, 'stability-client-user-id'),
         clientVersion: clientHeader(request, 'stability-client-version'),
-        createdAt: now(),
+        createdAt,
         attempts: trace.attempts,
       });
     } catch (error) {

@@ -1,12 +1,16 @@
 /**
  * @module Runs the station: open the store and the shared state (Redis, if configured), set up a
- * first start, build the app, listen, sweep expired holds, and drain on SIGTERM or SIGINT.
+ * first start, build the app, listen, sweep expired holds and images past their retention, and
+ * drain on SIGTERM or SIGINT.
  */
+import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config/config.js';
 import { buildApp } from '../app.js';
 import { loadMasterKey } from '../channels/master-key.js';
 import { secretBox } from '../channels/secret-box.js';
+import { openImageStore, startImageSweeper } from '../images/index.js';
 import { openStore, storeOptions } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
 import { firstStart, type FirstStartSecrets } from './first-start.js';
 import { lifecycle } from './lifecycle.js';
 import { sharedState } from './shared-state.js';
@@ -25,6 +29,30 @@ function banner(config: Config, url: string, secrets: FirstStartSecrets | undefi
     );
   }
   return lines.join('\n');
+}
+
+/**
+ * Images past their retention leave the store at start-up and every hour. A disk store on
+ * PostgreSQL is warned about (decision in docs/decisions.md): unless every replica shares the
+ * directory, each serves only the images it kept itself.
+ */
+function startImagesSweep(config: Config, store: Store, log: FastifyBaseLogger) {
+  const images = openImageStore(config.images);
+  if (!images) return undefined;
+  if (config.images.store === 'disk' && config.databaseUrl) {
+    log.warn(
+      { imageDir: config.images.dir },
+      'generated images are kept on this replica\'s disk: a replica serves only the images it kept unless AIGATE_IMAGE_DIR is a directory every replica shares; use AIGATE_IMAGE_STORE=s3 for several replicas',
+    );
+  }
+  const { retentionDays } = config.images;
+  const sweeper = retentionDays > 0 ? startImageSweeper({ store, images, retentionDays, now: Date.now, intervalMs: 3_600_000, log }) : undefined;
+  return {
+    async stop() {
+      await sweeper?.stop();
+      await images.close();
+    },
+  };
 }
 
 export async function serve(config: Config): Promise<void> {
@@ -46,6 +74,7 @@ export async function serve(config: Config): Promise<void> {
     );
   await sweep();
   const sweeper = setInterval(() => void sweep(), 60_000).unref();
+  const imageSweeper = startImagesSweep(config, store, app.log);
   const address = await app.listen({ port: config.port, host: config.host });
   process.stdout.write(`${banner(config, address, secrets)}\n`);
 
@@ -54,6 +83,7 @@ export async function serve(config: Config): Promise<void> {
     clearInterval(sweeper);
     void life
       .stop(app, config.shutdownGraceSeconds * 1000, async () => {
+        await imageSweeper?.stop();
         await shared.close();
         await store.close();
       })

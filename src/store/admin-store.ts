@@ -93,6 +93,8 @@ export interface UsageFilter {
 export interface UsageEntry extends UsageRow {
   /** The row's id: newest first, and the cursor of the next page. */
   id: number;
+  /** Whether the image store keeps this request's image (not yet swept). */
+  hasImage: boolean;
 }
 
 /** What the dashboard needs of one usage row. */

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { ApiKeyRecord, HoldOutcome, LedgerEntry, NewApiKey, Store } from './store.js';
+import { imageSuites } from './store-suite-images.js';
 import { recordSuites } from './store-suite-records.js';
 
 import { mulberry32 } from '../providers/sandbox/prng.js';
@@ -498,4 +499,5 @@ export function runStoreSuite(open: () => Promise<Store>, name = 'Store'): void 
   });
 
   recordSuites(name, withStore);
+  imageSuites(name, withStore);
 }

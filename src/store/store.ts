@@ -177,6 +177,26 @@ export interface UsageRepository {
   query(query: UsageQuery): Promise<UsageRow[]>;
 }
 
+/** A generated image kept in the image store (src/images/): which request, where, what, when. */
+export interface ImageRecord {
+  requestId: string;
+  /** The object's key in the image store. */
+  key: string;
+  contentType: string;
+  bytes: number;
+  createdAt: number;
+}
+
+export interface ImageRepository {
+  /** Records an image. @returns false when the request already had one (that row is kept). */
+  record(image: ImageRecord): Promise<boolean>;
+  find(requestId: string): Promise<ImageRecord | undefined>;
+  /** Images created before `before`, oldest first, at most `limit` of them. */
+  olderThan(before: number, limit: number): Promise<ImageRecord[]>;
+  /** Deletes the requests' rows; rows already gone are skipped. @returns how many this call deleted. */
+  remove(requestIds: readonly string[]): Promise<number>;
+}
+
 export interface SettingRepository {
   get(name: string): Promise<string | undefined>;
   /** Sets the value only if unset. @returns whether this call set it. */
@@ -196,5 +216,7 @@ export interface Store {
   readonly prices: PriceRepository;
   readonly keyEdits: KeyEditRepository;
   readonly usageReports: UsageReportRepository;
+  /** Generated images kept for the usage log (migration 004). */
+  readonly images: ImageRepository;
   close(): Promise<void>;
 }

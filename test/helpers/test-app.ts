@@ -55,7 +55,8 @@ export async function testStation(
     store?: Store;
   } & Partial<Pick<AppDeps, 'now' | 'onSettled' | 'limiter' | 'gate' | 'breakers' | 'draining' | 'shutdown' | 'metricsToken' | 'redisPing' | 'logStream'>> = {},
 ): Promise<TestStation> {
-  const config = loadConfig({ AIGATE_LOG_LEVEL: 'silent', ...options.env });
+  // Images are not kept unless a test asks (AIGATE_IMAGE_STORE): the default disk store would write under ./data.
+  const config = loadConfig({ AIGATE_LOG_LEVEL: 'silent', AIGATE_IMAGE_STORE: 'off', ...options.env });
   const store = options.store ?? (await openStore({ sqlitePath: ':memory:', now: options.now }));
   const secrets = secretBox(randomBytes(32));
   const app = await buildApp({ config, store, secrets, router: options.router, now: options.now, onSettled: options.onSettled, limiter: options.limiter, gate: options.gate, breakers: options.breakers, draining: options.draining, shutdown: options.shutdown, metricsToken: options.metricsToken, redisPing: options.redisPing, logStream: options.logStream });

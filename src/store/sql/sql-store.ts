@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Store } from '../store.js';
 import { channelRepository } from './channels-repo.js';
 import { creditRepository } from './credits-repo.js';
+import { imageRepository } from './images-repo.js';
 import { keyEditRepository } from './key-edits-repo.js';
 import { keyRepository } from './keys-repo.js';
 import { bannedWordRepository, settingRepository, usageRepository } from './misc-repos.js';
@@ -24,6 +25,7 @@ export function sqlStore(db: Kysely<Database>, now: () => number = Date.now): St
     prices: priceRepository(db, now),
     keyEdits: keyEditRepository(db),
     usageReports: usageReportRepository(db),
+    images: imageRepository(db),
     close: () => db.destroy(),
   };
 }

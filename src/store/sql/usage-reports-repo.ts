@@ -7,12 +7,13 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { UsageEntry, UsageReportRepository } from '../admin-store.js';
 import type { UsageAttempt } from '../store.js';
+import type { ImageTables } from './image-schema.js';
 import type { Database, UsageTable } from './schema.js';
 
 const attemptsOf = (text: string | null): UsageAttempt[] => (text ? (JSON.parse(text) as UsageAttempt[]) : []);
 
 /** One usage-log row as the store returns it; the plain query (misc-repos.ts) drops only the id. */
-export function toEntry(r: Selectable<UsageTable>): UsageEntry {
+export function toEntry(r: Selectable<UsageTable>): Omit<UsageEntry, 'hasImage'> {
   return {
     id: Number(r.id),
     requestId: r.request_id,
@@ -36,15 +37,23 @@ export function toEntry(r: Selectable<UsageTable>): UsageEntry {
 export function usageReportRepository(db: Kysely<Database>): UsageReportRepository {
   return {
     async page(filter) {
-      let q = db.selectFrom('usage_log').selectAll().orderBy('id', 'desc').limit(filter.limit);
-      if (filter.keyId !== undefined) q = q.where('key_id', '=', filter.keyId);
-      if (filter.model !== undefined) q = q.where('model', '=', filter.model);
-      if (filter.channel !== undefined) q = q.where('channel', '=', filter.channel);
-      if (filter.status !== undefined) q = q.where('status', '>=', filter.status.min).where('status', '<=', filter.status.max);
-      if (filter.since !== undefined) q = q.where('created_at', '>=', filter.since);
-      if (filter.until !== undefined) q = q.where('created_at', '<', filter.until);
-      if (filter.beforeId !== undefined) q = q.where('id', '<', filter.beforeId);
-      return (await q.execute()).map(toEntry);
+      // Columns are qualified: the images table, joined to tell which rows have an image, shares names.
+      let q = db
+        .withTables<ImageTables>()
+        .selectFrom('usage_log')
+        .leftJoin('images', 'images.request_id', 'usage_log.request_id')
+        .selectAll('usage_log')
+        .select('images.request_id as image_request_id')
+        .orderBy('usage_log.id', 'desc')
+        .limit(filter.limit);
+      if (filter.keyId !== undefined) q = q.where('usage_log.key_id', '=', filter.keyId);
+      if (filter.model !== undefined) q = q.where('usage_log.model', '=', filter.model);
+      if (filter.channel !== undefined) q = q.where('usage_log.channel', '=', filter.channel);
+      if (filter.status !== undefined) q = q.where('usage_log.status', '>=', filter.status.min).where('usage_log.status', '<=', filter.status.max);
+      if (filter.since !== undefined) q = q.where('usage_log.created_at', '>=', filter.since);
+      if (filter.until !== undefined) q = q.where('usage_log.created_at', '<', filter.until);
+      if (filter.beforeId !== undefined) q = q.where('usage_log.id', '<', filter.beforeId);
+      return (await q.execute()).map((r) => ({ ...toEntry(r), hasImage: r.image_request_id !== null }));
     },
     async window(since, until, limit) {
       const rows = await db

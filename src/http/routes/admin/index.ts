@@ -12,6 +12,7 @@ import { badRequest, GatewayError, permissionDenied } from '../../../errors.js';
 import { registerCatalogueRoutes } from './catalogue-routes.js';
 import { registerChannelRoutes } from './channel-routes.js';
 import type { AdminContext, AdminDeps } from './context.js';
+import { registerImageRoutes } from './image-routes.js';
 import { registerKeyRoutes } from './key-routes.js';
 import { registerReportRoutes } from './report-routes.js';
 import { registerSessionRoutes } from './session-routes.js';
@@ -61,4 +62,5 @@ export async function adminRoutes(app: FastifyInstance, deps: AdminDeps): Promis
   registerChannelRoutes(app, ctx);
   registerCatalogueRoutes(app, ctx);
   registerReportRoutes(app, ctx);
+  registerImageRoutes(app, ctx);
 }

@@ -68,6 +68,7 @@ for (const backend of backends) {
         assert.deepEqual(first[0], {
           id: 9, at: iso(180), request_id: 'r8', key_id: 'key_b', endpoint: 'sd3', model: 'sd3-large', channel: 'alpha', status: 200, error: null,
           credits: '6.5', latency_ms: 1_000, ip: '127.0.0.1', client_id: null, attempts: [{ channel: 'alpha', status: 200, outcome: 'ok', latency_ms: 999 }],
+          image_url: null,
         });
       }));
 
@@ -97,6 +98,9 @@ for (const backend of backends) {
         const body = await get(`/dashboard?since=${iso(0)}&until=${iso(120)}&bucket=1h`);
         assert.deepEqual(body.totals, { requests: 7, successes: 4, success_rate: 4 / 7, credits_spent: '23' });
         assert.equal(body.bucket_seconds, 3600);
+        const buckets = body.buckets as { start: string; requests: number; successes: number; credits_spent: string }[];
+        assert.deepEqual(buckets.map((b) => b.start), [iso(0), iso(60)]);
+        assert.deepEqual([buckets.reduce((n, b) => n + b.requests, 0), buckets.reduce((n, b) => n + b.successes, 0), buckets.reduce((n, b) => n + Number(b.credits_spent), 0)], [7, 4, 23]);
         const blank = { requests: 0, errors: 0, p50_ms: null, p95_ms: null, p99_ms: null };
         assert.deepEqual(body.channels, [
           {

@@ -23,6 +23,8 @@ export function wantsJson(accept: string | undefined): boolean {
 
 export function sendImage(reply: FastifyReply, result: GenerationResult, channel: string, accept: string | undefined) {
   const mime = MIME[result.format];
+  // The usage log keeps what the client got (after the response, src/http/usage-log.ts).
+  reply.request.delivered = { bytes: result.bytes, format: result.format };
   reply.header('x-aigate-channel', channel);
   if (wantsJson(accept)) {
     const body = `{"image":"${result.bytes.toString('base64')}","finish_reason":"${result.finishReason}","seed":${result.seed}}`;
