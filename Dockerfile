@@ -18,7 +18,7 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY bin ./bin
 ENV NODE_ENV=production AIGATE_HOST=0.0.0.0 PORT=8080 AIGATE_DATA_DIR=/data
-RUN mkdir -p /data && chown node:node /data
+RUN mkdir -p /data /images && chown node:node /data /images
 USER node
 EXPOSE 8080
 # SIGTERM drains: new requests are refused, generations in flight get AIGATE_SHUTDOWN_GRACE_SECONDS.
