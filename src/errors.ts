@@ -15,6 +15,8 @@ export const ERROR_CODES = {
   payload_too_large: { status: 413, name: 'payload_too_large' },
   invalid_language: { status: 422, name: 'invalid_language' },
   public_figure: { status: 422, name: 'public_figure' },
+  /** Admin API: an idempotency key reused for a different change. */
+  conflict: { status: 409, name: 'conflict' },
   rate_limit_exceeded: { status: 429, name: 'rate_limit_exceeded' },
   internal_error: { status: 500, name: 'internal_error' },
   upstream_error: { status: 502, name: 'upstream_error' },

@@ -12,7 +12,7 @@ import { createSchema, dropSchema, postgresOrSkip } from '../../test/helpers/pos
 import { runCli } from '../cli/main.js';
 import { MigrationsPendingError } from './migrations/index.js';
 
-const ALL = ['001-initial', '002-channels', '003-admin', '004-images'];
+const ALL = ['001-initial', '002-channels', '003-admin', '004-images', '005-ledger-idempotency'];
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'aigate-migrate-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 

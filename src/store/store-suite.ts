@@ -211,6 +211,24 @@ export function runStoreSuite(open: () => Promise<Store>, name = 'Store'): void 
     );
 
     it(
+      'applies a change with an idempotency key once, even when the retries race',
+      withStore(async (store) => {
+        const key = await store.keys.create(newKey({ credits: 1_000 }));
+        const outcomes = await Promise.all(Array.from({ length: 8 }, () => store.credits.adjustOnce(key.id, 2_000, 'topup', 'x', 'idem-1')));
+        assert.deepEqual(outcomes.map((o) => o.outcome).sort(), ['applied', ...Array<string>(7).fill('replayed')]);
+        for (const o of outcomes) assert.equal('balanceAfter' in o && o.balanceAfter, 3_000);
+        assert.deepEqual(await store.credits.adjustOnce(key.id, 2_500, 'topup', 'x', 'idem-1'), { outcome: 'conflict' });
+        assert.deepEqual(await store.credits.adjustOnce(key.id, -9_000, 'adjust', null, 'idem-2'), { outcome: 'refused' });
+        assert.deepEqual(await store.credits.adjustOnce('key_nobody', 1_000, 'topup', null, 'idem-3'), { outcome: 'refused' });
+        const ledger = await store.credits.ledger(key.id);
+        assert.deepEqual(ledger.map((e) => e.amount), [1_000, 2_000]);
+        assert.equal((await store.keys.get(key.id))!.balance, 3_000);
+        // A refused change wrote no row, so its key is still free for a change that fits.
+        assert.equal((await store.credits.adjustOnce(key.id, -1_000, 'adjust', null, 'idem-2')).outcome, 'applied');
+      }),
+    );
+
+    it(
       'pages the ledger newest first below a row id',
       withStore(async (store) => {
         const key = await store.keys.create(newKey({ credits: 1_000 }));

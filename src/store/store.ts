@@ -141,6 +141,13 @@ export interface KeyRepository {
   revoke(id: string, at: number): Promise<boolean>;
 }
 
+export type AdjustOnceOutcome =
+  | { outcome: 'applied' | 'replayed'; balanceAfter: number }
+  /** The key was used before for another amount or kind. */
+  | { outcome: 'conflict' }
+  /** As `adjust` answering undefined: no such key, or a removal larger than what is available. */
+  | { outcome: 'refused' };
+
 export interface CreditRepository {
   /**
    * Adds (or, when negative, removes) settled credits with a ledger row, atomically.
@@ -148,6 +155,12 @@ export interface CreditRepository {
    * @returns the new balance, or undefined when the key does not exist or the removal is too large.
    */
   adjust(keyId: string, amount: number, kind: LedgerKind, note: string | null): Promise<number | undefined>;
+  /**
+   * `adjust` for a change the caller may retry: the first call with `idempotencyKey` writes its
+   * row; a later one with the same key, amount and kind writes nothing and reports that row
+   * (`replayed`), with another amount or kind it is a `conflict`. Concurrent calls apply once.
+   */
+  adjustOnce(keyId: string, amount: number, kind: LedgerKind, note: string | null, idempotencyKey: string): Promise<AdjustOnceOutcome>;
   /** The whole ledger, oldest first. */
   ledger(keyId: string): Promise<LedgerEntry[]>;
   /** Newest first, below `beforeId` when given: pages that never shift as rows arrive. */

@@ -7,11 +7,12 @@ import { initial } from './001-initial.js';
 import { channels } from './002-channels.js';
 import { admin } from './003-admin.js';
 import { images } from './004-images.js';
+import { ledgerIdempotency } from './005-ledger-idempotency.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
 function migrations(dialect: Dialect): Record<string, Migration> {
-  return { '001-initial': initial(dialect), '002-channels': channels(), '003-admin': admin(), '004-images': images() };
+  return { '001-initial': initial(dialect), '002-channels': channels(), '003-admin': admin(), '004-images': images(), '005-ledger-idempotency': ledgerIdempotency() };
 }
 
 export async function migrator(db: Kysely<unknown>, dialect: Dialect): Promise<Migrator> {

@@ -11,7 +11,7 @@ import { migrateToLatest, MigrationsPendingError, pendingMigrations } from '../m
 import { openDatabase, openStore } from '../open-store.js';
 
 const target = await postgresOrSkip();
-const ALL = ['001-initial', '002-channels', '003-admin', '004-images'];
+const ALL = ['001-initial', '002-channels', '003-admin', '004-images', '005-ledger-idempotency'];
 
 const tablesIn = async (url: string, schema: string) =>
   (await adminQuery<{ table_name: string }>(url, `SELECT table_name FROM information_schema.tables WHERE table_schema = '${schema}'`)).map((r) => r.table_name);

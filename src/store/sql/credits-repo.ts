@@ -53,6 +53,39 @@ export function creditRepository(db: Kysely<Database>, now: () => number): Credi
       });
     },
 
+    async adjustOnce(keyId, amount, kind: LedgerKind, note, idempotencyKey) {
+      const earlier = async () => {
+        const row = await db.selectFrom('ledger').select(['amount', 'kind', 'balance_after']).where('key_id', '=', keyId).where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
+        if (!row) return undefined;
+        const same = Number(row.amount) === amount && row.kind === kind;
+        return same ? ({ outcome: 'replayed', balanceAfter: Number(row.balance_after) } as const) : ({ outcome: 'conflict' } as const);
+      };
+      const seen = await earlier();
+      if (seen) return seen;
+      try {
+        const balance = await db.transaction().execute(async (trx) => {
+          const updated = await trx
+            .updateTable('api_keys')
+            .set({ balance: sql`balance + ${amount}` })
+            .where('id', '=', keyId)
+            .where(sql<boolean>`balance - held + ${amount} >= 0`)
+            .returning('balance')
+            .executeTakeFirst();
+          if (!updated) return undefined;
+          const after = Number(updated.balance);
+          // The unique index on (key_id, idempotency_key) fails this insert, and so rolls back the
+          // balance change, when a concurrent call with the same key committed first.
+          await trx.insertInto('ledger').values({ key_id: keyId, amount, balance_after: after, kind, ref: null, note, created_at: now(), idempotency_key: idempotencyKey }).execute();
+          return after;
+        });
+        return balance === undefined ? { outcome: 'refused' } : { outcome: 'applied', balanceAfter: balance };
+      } catch (error) {
+        const raced = await earlier();
+        if (raced) return raced;
+        throw error;
+      }
+    },
+
     async ledger(keyId) {
       const rows = await db.selectFrom('ledger').selectAll().where('key_id', '=', keyId).orderBy('id').execute();
       return rows.map(ledgerEntry);

@@ -39,6 +39,8 @@ export interface LedgerTable {
   ref: string | null;
   note: string | null;
   created_at: number;
+  /** The caller's key for a retried top-up or adjustment; unique per API key. */
+  idempotency_key: string | null;
 }
 
 export interface BannedWordsTable {

@@ -49,8 +49,8 @@ const SAFE = new Set(['GET', 'HEAD']);
  * station keeps working). `signIn` is for the login call, whose 401 is a wrong password.
  * @throws ApiError for every non-2xx answer.
  */
-export async function api<T>(method: string, path: string, body?: unknown, options: { signIn?: boolean } = {}): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+export async function api<T>(method: string, path: string, body?: unknown, options: { signIn?: boolean; headers?: Record<string, string> } = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (!SAFE.has(method) && csrfToken) headers['x-csrf-token'] = csrfToken;
   const response = await fetch(`api/${path}`, {

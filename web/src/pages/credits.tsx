@@ -22,14 +22,22 @@ export function CreditsPage({ params }: PageProps) {
   const [note, setNote] = useState('');
   const [result, setResult] = useState<string>();
   const [error, setError] = useState<ApiError>();
+  // One idempotency key per change: a resubmission of the same form after a failure (a timeout, a
+  // double click) reuses it, so the station applies the top-up once; a new change gets a new key.
+  const [pending, setPending] = useState<{ key: string; change: string }>();
 
   const topUp = async (event: Event) => {
     event.preventDefault();
     if (!keyId) return;
     setError(undefined);
     setResult(undefined);
+    const body = { amount: amount.trim(), ...(note.trim() ? { note: note.trim() } : {}) };
+    const change = JSON.stringify([keyId, body]);
+    const attempt = pending?.change === change ? pending : { key: crypto.randomUUID(), change };
+    setPending(attempt);
     try {
-      const answer = await api<{ added: string; balance: string }>('POST', `keys/${encodeURIComponent(keyId)}/credits`, { amount: amount.trim(), ...(note.trim() ? { note: note.trim() } : {}) });
+      const answer = await api<{ added: string; balance: string }>('POST', `keys/${encodeURIComponent(keyId)}/credits`, body, { headers: { 'idempotency-key': attempt.key } });
+      setPending(undefined);
       setResult(`Added ${answer.added} credits; the balance is now ${answer.balance}.`);
       setAmount('');
       setNote('');

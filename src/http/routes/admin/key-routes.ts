@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { creditsJson, keyJson } from '../../../admin/presenters.js';
 import { createApiKey } from '../../../auth/create-key.js';
 import { formatCredits } from '../../../billing/credits.js';
-import { badRequest } from '../../../errors.js';
+import { badRequest, GatewayError } from '../../../errors.js';
 import { notFoundThing, type AdminContext } from './context.js';
 import { credits, isoDate, modelList, nonNegativeCredits, parseInput, rate } from './validate.js';
 
@@ -27,6 +27,8 @@ export function registerKeyRoutes(app: FastifyInstance, ctx: AdminContext): void
   const KeyEdit = z.strictObject({ name: name.optional(), ...limits });
   const Credit = z.strictObject({ amount: credits.refine((milli) => milli !== 0, 'must not be zero'), note: z.string().max(500).optional() });
 
+  // Other headers pass: only the idempotency key is read from them.
+  const IdempotencyHeader = z.object({ 'idempotency-key': z.string().regex(/^[\x21-\x7e]{1,255}$/, 'use 1 to 255 visible ASCII characters').optional() });
   const LedgerQuery = z.strictObject({
     limit: z.coerce.number().int().min(1).max(1000).default(100),
     cursor: z.string().regex(/^[1-9]\d{0,15}$/, 'use the next_cursor of the previous page').transform(Number).optional(),
@@ -84,11 +86,24 @@ export function registerKeyRoutes(app: FastifyInstance, ctx: AdminContext): void
     return { ...creditsJson(key, page), next_cursor: rows.length > q.limit ? String(page[page.length - 1]!.id) : null };
   });
 
-  app.post('/keys/:id/credits', async (request: ById) => {
+  // With an Idempotency-Key a retried top-up (a timeout, a double click) is applied once: the
+  // retry gets the first answer back, marked `idempotent-replayed: true`.
+  app.post('/keys/:id/credits', async (request: ById, reply: FastifyReply) => {
     const input = parseInput(Credit, request.body, 'body');
+    const idempotencyKey = parseInput(IdempotencyHeader, request.headers, 'header')['idempotency-key'];
     const key = await keyOr404(request.params.id);
-    const balance = await store.credits.adjust(key.id, input.amount, input.amount > 0 ? 'topup' : 'adjust', input.note ?? null);
-    if (balance === undefined) throw badRequest([`amount: cannot remove ${formatCredits(-input.amount)} credits: the key has less than that available`]);
-    return { key_id: key.id, added: formatCredits(input.amount), balance: formatCredits(balance) };
+    const kind = input.amount > 0 ? 'topup' : 'adjust';
+    const refused = () => badRequest([`amount: cannot remove ${formatCredits(-input.amount)} credits: the key has less than that available`]);
+    const answer = (balance: number) => ({ key_id: key.id, added: formatCredits(input.amount), balance: formatCredits(balance) });
+    if (idempotencyKey === undefined) {
+      const balance = await store.credits.adjust(key.id, input.amount, kind, input.note ?? null);
+      if (balance === undefined) throw refused();
+      return answer(balance);
+    }
+    const result = await store.credits.adjustOnce(key.id, input.amount, kind, input.note ?? null, idempotencyKey);
+    if (result.outcome === 'refused') throw refused();
+    if (result.outcome === 'conflict') throw new GatewayError('conflict', ['idempotency-key: already used for a different amount on this key']);
+    if (result.outcome === 'replayed') reply.header('idempotent-replayed', 'true');
+    return answer(result.balanceAfter);
   });
 }

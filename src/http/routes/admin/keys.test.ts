@@ -113,6 +113,35 @@ describe('admin API: credits', () => {
       assertError(await call(station, 'GET', `/keys/${id}/credits?page=2`, admin), 400, 'bad_request', /page/);
     }));
 
+  it('applies a top-up with an Idempotency-Key once, however often it is retried', () =>
+    withStation(async (station) => {
+      const { id } = await station.key({ credits: '1' });
+      const send = (amount: string, key = 'topup-7f3a') =>
+        station.app.inject({
+          method: 'POST',
+          url: `/admin/api/keys/${id}/credits`,
+          headers: { authorization: `Bearer ${station.adminToken}`, 'content-type': 'application/json', 'idempotency-key': key },
+          payload: JSON.stringify({ amount, note: 'invoice 9' }),
+        });
+      const answers = await Promise.all([send('5'), send('5'), send('5')]);
+      for (const res of answers) assert.deepEqual(json(res), { key_id: id, added: '5', balance: '6' });
+      assert.equal(answers.filter((res) => res.headers['idempotent-replayed'] === 'true').length, 2, 'two of the three are replays');
+      assertError(await send('6'), 409, 'conflict', /^idempotency-key: /);
+      assertError(await send('5', 'has space'), 400, 'bad_request', /^idempotency-key: /);
+      const ledger = await station.store.credits.ledger(id);
+      assert.deepEqual(ledger.map((e) => [e.kind, e.amount]), [['grant', 1_000], ['topup', 5_000]]);
+      assert.equal((await station.store.keys.get(id))!.balance, 6_000);
+      // The same idempotency key on another API key is another change.
+      const other = await station.key({ credits: '0' });
+      const res = await station.app.inject({
+        method: 'POST',
+        url: `/admin/api/keys/${other.id}/credits`,
+        headers: { authorization: `Bearer ${station.adminToken}`, 'content-type': 'application/json', 'idempotency-key': 'topup-7f3a' },
+        payload: JSON.stringify({ amount: '5' }),
+      });
+      assert.deepEqual([json(res).balance, res.headers['idempotent-replayed']], ['5', undefined]);
+    }));
+
   it('refuses zero, bad decimals and removing more than is available', () =>
     withStation(async (station) => {
       const admin = { token: station.adminToken };

@@ -7,7 +7,7 @@ import { parseCredits } from '../../../billing/credits.js';
 import { badRequest } from '../../../errors.js';
 import { parseRate } from '../../../rate-limit/rate.js';
 
-export function parseInput<T>(schema: z.ZodType<T>, value: unknown, where: 'body' | 'query'): T {
+export function parseInput<T>(schema: z.ZodType<T>, value: unknown, where: 'body' | 'query' | 'header'): T {
   // A bodiless POST or an empty query validates as {}, so optional-only schemas accept it.
   const result = schema.safeParse(value ?? {});
   if (result.success) return result.data;
