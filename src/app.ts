@@ -49,6 +49,8 @@ export interface AppDeps {
   metricsToken?: string;
   /** Readiness asks Redis for PING through this; absent when Redis is not configured. */
   redisPing?: () => Promise<unknown>;
+  /** Called once a request's usage row is written and its image kept (or given up). */
+  onUsageLogged?: (requestId: string) => void;
   /** Where log lines go instead of stdout (tests capture them). */
   logStream?: LogDestination;
 }
@@ -105,7 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // method answers 404 or 405 whatever its body holds.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, _payload, done) => done(null));
-  installUsageLog(app, store, now, config.images);
+  installUsageLog(app, store, now, config.images, deps.onUsageLogged);
 
   const routeDeps = {
     config,

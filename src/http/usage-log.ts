@@ -2,8 +2,8 @@
  * @module Writes exactly one usage-log row for every request to a generation route, whatever its
  * outcome: after the response is sent, so the client never waits on it, or, when the client hung
  * up first (Fastify's onResponse never runs then), once the request's credit hold has settled.
- * A request answered 200 has its image kept first (src/images/), so a row that shows an image
- * finds it stored; a failure to keep it is logged and changes nothing else.
+ * A request answered 200 then has its image kept (src/images/); a failure to keep it is logged
+ * and changes nothing else.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ImageConfig } from '../images/image-config.js';
@@ -19,7 +19,7 @@ const clientHeader = (request: FastifyRequest, name: string) => {
 const HUNG_UP = { status: 499, errorName: 'client_closed_request' } as const;
 
 /** `imageConfig`: where delivered images are kept; absent or `off`, none is. */
-export function installUsageLog(app: FastifyInstance, store: Store, now: () => number, imageConfig?: ImageConfig): void {
+export function installUsageLog(app: FastifyInstance, store: Store, now: () => number, imageConfig?: ImageConfig, onLogged?: (requestId: string) => void): void {
   const images = imageConfig && openImageStore(imageConfig);
   if (images) app.addHook('onClose', () => images.close());
   const keeper = images && imageKeeper({ store, images });
@@ -39,7 +39,6 @@ export function installUsageLog(app: FastifyInstance, store: Store, now: () => n
     // Measured before the image is kept, which must not count as the request's time.
     const createdAt = now();
     const latencyMs = Math.round(reply.elapsedTime);
-    if (outcome.status === 200) await keep(request, createdAt);
     try {
       await store.usage.insert({
         requestId: request.id,
@@ -61,6 +60,11 @@ export function installUsageLog(app: FastifyInstance, store: Store, now: () => n
     } catch (error) {
       request.log.error({ err: error }, 'could not write the usage log row');
     }
+    // The row first: it is the request's record and must not wait on (or die with) a slow image
+    // store, and rows stay in the order requests completed. Until the image is kept, the row's
+    // image_url is null (it comes from the image's own row).
+    if (outcome.status === 200) await keep(request, createdAt);
+    onLogged?.(request.id);
   }
 
   app.addHook('onRequest', async function watchHangUp(request: FastifyRequest, reply: FastifyReply) {

@@ -43,7 +43,7 @@ function recordingStore(options: { failPut?: boolean; hold?: boolean } = {}) {
 }
 
 describe('keeping an image', () => {
-  it('records the row, then stores the object under <day>/<shard>/<id>.<ext>', async () => {
+  it('stores the object under <day>/<shard>/<id>.<ext>, then records its row', async () => {
     const db = await openStore({ sqlitePath: ':memory:' });
     try {
       const images = recordingStore();
@@ -58,7 +58,7 @@ describe('keeping an image', () => {
     }
   });
 
-  it('takes the row back, and tries to delete the object, when the put fails', async () => {
+  it('records no row, and tries to delete the object, when the put fails', async () => {
     const db = await openStore({ sqlitePath: ':memory:' });
     try {
       const images = recordingStore({ failPut: true });

@@ -1,9 +1,10 @@
 /**
  * @module Keeps an image the station delivered: its row, then its object in the image store. Runs
  * after the response is out (src/http/usage-log.ts), so it can never change what the client got
- * or what it was charged. The row goes first so that no object is ever left without a row: a crash
- * mid-put leaves at most a row whose object is missing, which the image route answers 404 and the
- * retention sweep removes.
+ * or what it was charged. The object goes first and its row after, so a row (and the usage log's
+ * image_url) only ever names a stored image. A crash between the two leaves an object without a
+ * row: on disk the sweep removes past day directories whole; in S3, a lifecycle rule on the
+ * prefix does (README).
  */
 import type { OutputFormat } from '../providers/provider.js';
 import type { ImageRecord, Store } from '../store/store.js';
@@ -22,14 +23,17 @@ export interface KeepDeps {
 export async function keepImage(deps: KeepDeps, requestId: string, image: { bytes: Buffer; format: OutputFormat }, at: number): Promise<ImageRecord | undefined> {
   const contentType = CONTENT_TYPES[image.format];
   const record: ImageRecord = { requestId, key: imageKey(requestId, at, image.format), contentType, bytes: image.bytes.length, createdAt: at };
-  if (!(await deps.store.images.record(record))) return undefined;
+  // A request keeps one image (its id is the row's key): never overwrite a kept one.
+  if (await deps.store.images.find(requestId)) return undefined;
   try {
     await deps.images.put(record.key, image.bytes, contentType);
   } catch (error) {
-    // The object too: a put that failed on our side (a timeout) may still have landed.
-    await Promise.allSettled([deps.store.images.remove([requestId]), deps.images.delete([record.key])]);
+    // A put that failed on our side (a timeout) may still have landed.
+    await Promise.allSettled([deps.images.delete([record.key])]);
     throw error;
   }
+  // Recorded once stored, so a usage row never links an image that is not there yet.
+  if (!(await deps.store.images.record(record))) return undefined;
   return record;
 }
 

@@ -53,13 +53,13 @@ export async function testStation(
     router?: ChannelRouter;
     /** A store to use instead of a fresh in-memory SQLite one (e.g. PostgreSQL); closed with the station. */
     store?: Store;
-  } & Partial<Pick<AppDeps, 'now' | 'onSettled' | 'limiter' | 'gate' | 'breakers' | 'draining' | 'shutdown' | 'metricsToken' | 'redisPing' | 'logStream'>> = {},
+  } & Partial<Pick<AppDeps, 'now' | 'onSettled' | 'limiter' | 'gate' | 'breakers' | 'draining' | 'shutdown' | 'metricsToken' | 'redisPing' | 'logStream' | 'onUsageLogged'>> = {},
 ): Promise<TestStation> {
   // Images are not kept unless a test asks (AIGATE_IMAGE_STORE): the default disk store would write under ./data.
   const config = loadConfig({ AIGATE_LOG_LEVEL: 'silent', AIGATE_IMAGE_STORE: 'off', ...options.env });
   const store = options.store ?? (await openStore({ sqlitePath: ':memory:', now: options.now }));
   const secrets = secretBox(randomBytes(32));
-  const app = await buildApp({ config, store, secrets, router: options.router, now: options.now, onSettled: options.onSettled, limiter: options.limiter, gate: options.gate, breakers: options.breakers, draining: options.draining, shutdown: options.shutdown, metricsToken: options.metricsToken, redisPing: options.redisPing, logStream: options.logStream });
+  const app = await buildApp({ config, store, secrets, router: options.router, now: options.now, onSettled: options.onSettled, limiter: options.limiter, gate: options.gate, breakers: options.breakers, draining: options.draining, shutdown: options.shutdown, metricsToken: options.metricsToken, redisPing: options.redisPing, logStream: options.logStream, onUsageLogged: options.onUsageLogged });
   await app.ready();
   return {
     app,

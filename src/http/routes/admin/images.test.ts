@@ -29,18 +29,21 @@ async function tempDir(): Promise<string> {
   return dir;
 }
 
-/** Resolves with a request's usage row once written: the image is kept before it, so then it is settled. */
+/** Resolves with a request's usage row once the station has logged it and kept (or given up) its image. */
 function usageRows(store: Store) {
-  const written = new Map<string, UsageRow>();
-  const waiters = new Map<string, (row: UsageRow) => void>();
-  const insert = store.usage.insert.bind(store.usage);
-  store.usage.insert = async (row) => {
-    await insert(row);
-    written.set(row.requestId, row);
-    waiters.get(row.requestId)?.(row);
+  const logged = new Set<string>();
+  const waiters = new Map<string, () => void>();
+  const onUsageLogged = (requestId: string) => {
+    logged.add(requestId);
+    waiters.get(requestId)?.();
   };
-  return (requestId: string) =>
-    written.has(requestId) ? Promise.resolve(written.get(requestId)!) : new Promise<UsageRow>((resolve) => waiters.set(requestId, resolve));
+  const row = async (requestId: string): Promise<UsageRow> => {
+    if (!logged.has(requestId)) await new Promise<void>((resolve) => waiters.set(requestId, resolve));
+    const found = (await store.usage.query({ limit: 1000 })).find((r: UsageRow) => r.requestId === requestId);
+    assert.ok(found, `usage row of ${requestId}`);
+    return found;
+  };
+  return { onUsageLogged, row };
 }
 
 /** Log lines, for the warning a failed keep writes. */
@@ -50,8 +53,10 @@ function logLines() {
 }
 
 async function station(env: Record<string, string>, options: Parameters<typeof adminStation>[0] = {}) {
-  const s = await adminStation({ router: routerFor(countingProvider()), ...options, env: { AIGATE_IP_RATE_LIMIT: '10000/10s', AIGATE_IMAGE_STORE: 'disk', ...env } });
-  return Object.assign(s, { usage: usageRows(s.store) });
+  let rows: ReturnType<typeof usageRows> | undefined;
+  const s = await adminStation({ router: routerFor(countingProvider()), ...options, onUsageLogged: (id) => rows!.onUsageLogged(id), env: { AIGATE_IP_RATE_LIMIT: '10000/10s', AIGATE_IMAGE_STORE: 'disk', ...env } });
+  rows = usageRows(s.store);
+  return Object.assign(s, { usage: rows.row });
 }
 
 async function charges(s: AdminStation, keyId: string) {
