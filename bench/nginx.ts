@@ -9,19 +9,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from './free-port.js';
-import { run, startChild, type Child } from './processes.js';
+import { ensureDebianPackage, run, startChild, type Child } from './processes.js';
 
 export const NGINX = '/usr/sbin/nginx';
 
 /** Installs Debian's nginx when missing (as root); returns `nginx/<version>`. */
 export async function ensureNginx(): Promise<string> {
   if (!existsSync(NGINX)) {
-    console.log('  nginx is missing: apt-get install -y nginx');
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    await run('apt-get', ['install', '-y', 'nginx'], { env }).catch(async () => {
-      await run('apt-get', ['update'], { env });
-      await run('apt-get', ['install', '-y', 'nginx'], { env });
-    });
+    await ensureDebianPackage(NGINX, 'nginx');
     if (existsSync('/run/nginx.pid')) console.log('  note: the package started a system nginx (/run/nginx.pid); this benchmark does not use it');
   }
   const { stderr } = spawnSync(NGINX, ['-v'], { encoding: 'utf8' });

@@ -4,6 +4,7 @@
  * prints its listening line, never after a guessed sleep. Every child is registered, so one
  * `stopAll()` in a finally block leaves nothing running, whatever failed.
  */
+import { existsSync } from 'node:fs';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -96,4 +97,15 @@ export async function run(command: string, args: readonly string[], options: { e
     const e = error as Error & { stderr?: string; stdout?: string };
     throw new Error(`${command} ${args.join(' ')} failed: ${e.message}\n${e.stderr ?? ''}${e.stdout ?? ''}`);
   }
+}
+
+/** Installs a Debian package when `binary` is missing (as root), updating the index only if needed. */
+export async function ensureDebianPackage(binary: string, pkg: string): Promise<void> {
+  if (existsSync(binary)) return;
+  console.log(`  ${pkg} is missing: apt-get install -y ${pkg}`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  await run('apt-get', ['install', '-y', pkg], { env }).catch(async () => {
+    await run('apt-get', ['update'], { env });
+    await run('apt-get', ['install', '-y', pkg], { env });
+  });
 }

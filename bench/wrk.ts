@@ -8,19 +8,12 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LoadJob, LoadResult } from './load-job.js';
-import { run } from './processes.js';
+import { ensureDebianPackage, run } from './processes.js';
 
 export const WRK = '/usr/bin/wrk';
 
 export async function ensureWrk(): Promise<string> {
-  if (!existsSync(WRK)) {
-    console.log('  wrk is missing: apt-get install -y wrk');
-    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-    await run('apt-get', ['install', '-y', 'wrk'], { env }).catch(async () => {
-      await run('apt-get', ['update'], { env });
-      await run('apt-get', ['install', '-y', 'wrk'], { env });
-    });
-  }
+  await ensureDebianPackage(WRK, 'wrk');
   // `wrk -v` prints its version with the usage text and exits non-zero.
   const { stdout, stderr } = spawnSync(WRK, ['-v'], { encoding: 'utf8' });
   return `${stdout}${stderr}`.match(/wrk \S+/)?.[0] ?? 'wrk (unknown version)';

@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { ApiKeyRecord, HoldOutcome, LedgerEntry, NewApiKey, Store } from './store.js';
+import { adjustSuites } from './store-suite-adjust.js';
 import { imageSuites } from './store-suite-images.js';
 import { recordSuites } from './store-suite-records.js';
 
@@ -55,6 +56,14 @@ export async function assertLedgerConsistent(store: Store, keyId: string, where 
 }
 
 
+export const holdFor = (store: Store, keyId: string, amount: number, requestId = `req-${randomBytes(4).toString('hex')}`) =>
+  store.credits.hold(keyId, amount, requestId, Date.now() + 900_000);
+
+export const holdId = (outcome: HoldOutcome) => {
+  assert.equal(outcome.ok, true, `hold should succeed: ${JSON.stringify(outcome)}`);
+  return (outcome as { holdId: string }).holdId;
+};
+
 export function runStoreSuite(open: () => Promise<Store>, name = 'Store'): void {
   /** Opens a fresh store for one test and always closes it. */
   const withStore = (fn: (store: Store) => Promise<void>) => async () => {
@@ -64,12 +73,6 @@ export function runStoreSuite(open: () => Promise<Store>, name = 'Store'): void 
     } finally {
       await store.close();
     }
-  };
-  const holdFor = (store: Store, keyId: string, amount: number, requestId = `req-${randomBytes(4).toString('hex')}`) =>
-    store.credits.hold(keyId, amount, requestId, Date.now() + 900_000);
-  const holdId = (outcome: HoldOutcome) => {
-    assert.equal(outcome.ok, true, `hold should succeed: ${JSON.stringify(outcome)}`);
-    return (outcome as { holdId: string }).holdId;
   };
 
   describe(`${name}: keys`, () => {
@@ -149,95 +152,6 @@ export function runStoreSuite(open: () => Promise<Store>, name = 'Store'): void 
         assert.equal(await store.keys.revoke(key.id, 6_000), true);
         assert.equal((await store.keys.get(key.id))?.revokedAt, 5_000);
         assert.equal(await store.keys.revoke('key_nobody', 5_000), false);
-      }),
-    );
-  });
-
-  describe(`${name}: adjust`, () => {
-    it(
-      'tops up with a topup ledger row and returns the new balance',
-      withStore(async (store) => {
-        const key = await store.keys.create(newKey({ credits: 1_000 }));
-        assert.equal(await store.credits.adjust(key.id, 2_500, 'topup', 'invoice 7'), 3_500);
-        const ledger = await store.credits.ledger(key.id);
-        assert.equal(ledger.length, 2);
-        assert.deepEqual(
-          { kind: ledger[1]!.kind, amount: ledger[1]!.amount, balanceAfter: ledger[1]!.balanceAfter, note: ledger[1]!.note, ref: ledger[1]!.ref },
-          { kind: 'topup', amount: 2_500, balanceAfter: 3_500, note: 'invoice 7', ref: null },
-        );
-        assert.equal((await store.keys.get(key.id))?.balance, 3_500);
-        await assertLedgerConsistent(store, key.id);
-      }),
-    );
-
-    it(
-      'removes credits within the spendable balance (balance - held)',
-      withStore(async (store) => {
-        const key = await store.keys.create(newKey({ credits: 10_000 }));
-        holdId(await holdFor(store, key.id, 4_000));
-        assert.equal(await store.credits.adjust(key.id, -6_000, 'adjust', 'refund'), 4_000);
-        const ledger = await store.credits.ledger(key.id);
-        assert.equal(ledger.length, 2);
-        assert.equal(ledger[1]!.kind, 'adjust');
-        assert.equal(ledger[1]!.amount, -6_000);
-        assert.equal(ledger[1]!.balanceAfter, 4_000);
-        const after = await assertLedgerConsistent(store, key.id);
-        assert.equal(after.balance, 4_000);
-        assert.equal(after.held, 4_000);
-      }),
-    );
-
-    it(
-      'refuses a removal larger than the spendable balance and writes nothing',
-      withStore(async (store) => {
-        const key = await store.keys.create(newKey({ credits: 10_000 }));
-        holdId(await holdFor(store, key.id, 4_000));
-        // 6.001 credits is one milli-credit more than balance - held.
-        assert.equal(await store.credits.adjust(key.id, -6_001, 'adjust', 'too much'), undefined);
-        assert.equal(await store.credits.adjust(key.id, -20_000, 'adjust', 'far too much'), undefined);
-        const after = await store.keys.get(key.id);
-        assert.equal(after?.balance, 10_000);
-        assert.equal(after?.held, 4_000);
-        assert.equal((await store.credits.ledger(key.id)).length, 1);
-      }),
-    );
-
-    it(
-      'returns undefined for a missing key and writes nothing',
-      withStore(async (store) => {
-        assert.equal(await store.credits.adjust('key_nobody', 1_000, 'topup', null), undefined);
-        assert.deepEqual(await store.credits.ledger('key_nobody'), []);
-      }),
-    );
-
-    it(
-      'applies a change with an idempotency key once, even when the retries race',
-      withStore(async (store) => {
-        const key = await store.keys.create(newKey({ credits: 1_000 }));
-        const outcomes = await Promise.all(Array.from({ length: 8 }, () => store.credits.adjustOnce(key.id, 2_000, 'topup', 'x', 'idem-1')));
-        assert.deepEqual(outcomes.map((o) => o.outcome).sort(), ['applied', ...Array<string>(7).fill('replayed')]);
-        for (const o of outcomes) assert.equal('balanceAfter' in o && o.balanceAfter, 3_000);
-        assert.deepEqual(await store.credits.adjustOnce(key.id, 2_500, 'topup', 'x', 'idem-1'), { outcome: 'conflict' });
-        assert.deepEqual(await store.credits.adjustOnce(key.id, -9_000, 'adjust', null, 'idem-2'), { outcome: 'refused' });
-        assert.deepEqual(await store.credits.adjustOnce('key_nobody', 1_000, 'topup', null, 'idem-3'), { outcome: 'refused' });
-        const ledger = await store.credits.ledger(key.id);
-        assert.deepEqual(ledger.map((e) => e.amount), [1_000, 2_000]);
-        assert.equal((await store.keys.get(key.id))!.balance, 3_000);
-        // A refused change wrote no row, so its key is still free for a change that fits.
-        assert.equal((await store.credits.adjustOnce(key.id, -1_000, 'adjust', null, 'idem-2')).outcome, 'applied');
-      }),
-    );
-
-    it(
-      'pages the ledger newest first below a row id',
-      withStore(async (store) => {
-        const key = await store.keys.create(newKey({ credits: 1_000 }));
-        for (const note of ['b', 'c', 'd']) await store.credits.adjust(key.id, 1_000, 'topup', note);
-        const newest = await store.credits.ledgerPage(key.id, { limit: 2 });
-        assert.deepEqual(newest.map((e) => e.note), ['d', 'c']);
-        const older = await store.credits.ledgerPage(key.id, { beforeId: newest[1]!.id, limit: 5 });
-        assert.deepEqual(older.map((e) => e.kind), ['topup', 'grant']);
-        assert.deepEqual(await store.credits.ledgerPage('key_nobody', { limit: 5 }), []);
       }),
     );
   });
@@ -518,4 +432,5 @@ export function runStoreSuite(open: () => Promise<Store>, name = 'Store'): void 
 
   recordSuites(name, withStore);
   imageSuites(name, withStore);
+  adjustSuites(name, withStore);
 }

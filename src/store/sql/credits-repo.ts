@@ -35,22 +35,26 @@ export function creditRepository(db: Kysely<Database>, now: () => number): Credi
     });
   };
 
+  /** The balance change and its ledger row in one transaction. @returns the new balance, or undefined when refused. */
+  const applyAdjustment = (keyId: string, amount: number, kind: LedgerKind, note: string | null, idempotencyKey: string | null) =>
+    db.transaction().execute(async (trx) => {
+      const updated = await trx
+        .updateTable('api_keys')
+        .set({ balance: sql`balance + ${amount}` })
+        .where('id', '=', keyId)
+        // A removal may only take what is neither spent nor held.
+        .where(sql<boolean>`balance - held + ${amount} >= 0`)
+        .returning('balance')
+        .executeTakeFirst();
+      if (!updated) return undefined;
+      const balance = Number(updated.balance);
+      await trx.insertInto('ledger').values({ key_id: keyId, amount, balance_after: balance, kind, ref: null, note, created_at: now(), idempotency_key: idempotencyKey }).execute();
+      return balance;
+    });
+
   return {
     async adjust(keyId, amount, kind: LedgerKind, note) {
-      return db.transaction().execute(async (trx) => {
-        const updated = await trx
-          .updateTable('api_keys')
-          .set({ balance: sql`balance + ${amount}` })
-          .where('id', '=', keyId)
-          // A removal may only take what is neither spent nor held.
-          .where(sql<boolean>`balance - held + ${amount} >= 0`)
-          .returning('balance')
-          .executeTakeFirst();
-        if (!updated) return undefined;
-        const balance = Number(updated.balance);
-        await trx.insertInto('ledger').values({ key_id: keyId, amount, balance_after: balance, kind, ref: null, note, created_at: now() }).execute();
-        return balance;
-      });
+      return applyAdjustment(keyId, amount, kind, note, null);
     },
 
     async adjustOnce(keyId, amount, kind: LedgerKind, note, idempotencyKey) {
@@ -63,23 +67,11 @@ export function creditRepository(db: Kysely<Database>, now: () => number): Credi
       const seen = await earlier();
       if (seen) return seen;
       try {
-        const balance = await db.transaction().execute(async (trx) => {
-          const updated = await trx
-            .updateTable('api_keys')
-            .set({ balance: sql`balance + ${amount}` })
-            .where('id', '=', keyId)
-            .where(sql<boolean>`balance - held + ${amount} >= 0`)
-            .returning('balance')
-            .executeTakeFirst();
-          if (!updated) return undefined;
-          const after = Number(updated.balance);
-          // The unique index on (key_id, idempotency_key) fails this insert, and so rolls back the
-          // balance change, when a concurrent call with the same key committed first.
-          await trx.insertInto('ledger').values({ key_id: keyId, amount, balance_after: after, kind, ref: null, note, created_at: now(), idempotency_key: idempotencyKey }).execute();
-          return after;
-        });
+        const balance = await applyAdjustment(keyId, amount, kind, note, idempotencyKey);
         return balance === undefined ? { outcome: 'refused' } : { outcome: 'applied', balanceAfter: balance };
       } catch (error) {
+        // The unique index on (key_id, idempotency_key) failed the insert, and so rolled back the
+        // balance change, because a concurrent call with the same key committed first.
         const raced = await earlier();
         if (raced) return raced;
         throw error;
