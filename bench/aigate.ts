@@ -19,6 +19,8 @@ export interface AigateOptions {
   upstream?: { url: string; key: string };
   /** AIGATE_IMAGE_STORE: whether the station keeps each image it delivers. */
   imageStore: 'off' | 'disk';
+  /** Node flags for the server only (bench/profile.ts passes `--cpu-prof`). */
+  nodeArgs?: readonly string[];
 }
 
 export interface Aigate {
@@ -60,7 +62,7 @@ export async function startAigate(options: AigateOptions): Promise<Aigate> {
     await cli('channels', 'add', 'stability', '--name', 'bench-upstream', '--base-url', options.upstream.url, '--key-env', 'BENCH_UPSTREAM_KEY', '--timeout', '120');
     await cli('channels', 'disable', 'sandbox', '--reason', 'benchmark: pass-through only');
   }
-  const { child, match } = await startChild(`aigate-${options.name}`, process.execPath, [bin, 'serve'], {
+  const { child, match } = await startChild(`aigate-${options.name}`, process.execPath, [...(options.nodeArgs ?? []), bin, 'serve'], {
     cwd: options.root,
     env,
     core: options.core,

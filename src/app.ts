@@ -57,6 +57,9 @@ export interface AppDeps {
 
 const trustHops = (hops: number) => (_address: string, hop: number) => hop < hops;
 
+/** Headers of an image answer, which an error answer must not carry. */
+const IMAGE_HEADERS = ['content-type', 'content-length', 'finish-reason', 'seed'] as const;
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, store } = deps;
   const now = deps.now ?? Date.now;
@@ -100,6 +103,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // The rest of a refused body is discarded (bounded) so the client reads this answer and the
     // connection stays usable; a 413 says `connection: close` itself.
     if (request.raw.complete === false && mapped.headers.connection !== 'close') drainBounded(request.raw, config.bodyLimitBytes);
+    // A streamed image that failed before its first byte went out had set the image's headers.
+    for (const name of IMAGE_HEADERS) reply.removeHeader(name);
     return reply.status(mapped.status).headers(mapped.headers).send(mapped.body);
   });
   installNotFound(app);

@@ -8,7 +8,7 @@ import type { CircuitBreakers } from '../channels/circuit-breaker.js';
 import type { ConcurrencyGate } from '../channels/concurrency-gate.js';
 import type { ChannelRouter, RoutedChannel } from '../channels/router.js';
 import { GatewayError, noChannelAvailable, upstreamError, upstreamTimeout } from '../errors.js';
-import type { GenerationRequest, GenerationResult } from '../providers/provider.js';
+import type { GenerationRequest, ProviderAnswer } from '../providers/provider.js';
 import { UpstreamFailure } from '../providers/upstream-failure.js';
 import type { UsageAttempt } from '../store/store.js';
 
@@ -22,7 +22,8 @@ export interface DispatchDeps {
 }
 
 export interface Dispatched {
-  result: GenerationResult;
+  /** A stream when the channel passes the image through (its slot is free once the head is in). */
+  result: ProviderAnswer;
   channel: string;
 }
 
@@ -51,7 +52,9 @@ async function attempt(deps: DispatchDeps, channel: RoutedChannel, request: Gene
   const started = deps.now();
   const record = (status: number | null, outcome: string) => attempts.push({ channel: channel.name, status, outcome, latencyMs: deps.now() - started });
   try {
-    const result = await channel.provider.generate(request, { signal: AbortSignal.any([signal, AbortSignal.timeout(channel.timeoutMs)]) });
+    // The timeout also bounds a passed-through image's body: the signal lives on in its stream.
+    const callCtx = { signal: AbortSignal.any([signal, AbortSignal.timeout(channel.timeoutMs)]) };
+    const result = channel.provider.stream ? await channel.provider.stream(request, callCtx) : await channel.provider.generate(request, callCtx);
     record(200, 'ok');
     await afterCall(deps, channel, () => deps.breakers.success(channel.id));
     return result;

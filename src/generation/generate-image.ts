@@ -6,9 +6,10 @@
 import type { PriceBook } from '../admin/price-book.js';
 import type { ModelSpec } from '../config/models.js';
 import { contentModeration, internalError, noChannelAvailable, paymentRequired, permissionDenied } from '../errors.js';
-import type { GenerationRequest, GenerationResult } from '../providers/provider.js';
+import type { GenerationRequest, ProviderAnswer } from '../providers/provider.js';
 import type { ApiKeyRecord, Store, UsageAttempt } from '../store/store.js';
 import { formatCredits } from '../billing/credits.js';
+import { chargeOnArrival } from './charge-on-arrival.js';
 import { dispatch, type DispatchDeps } from './dispatch.js';
 import type { Moderator } from './moderation.js';
 
@@ -47,6 +48,8 @@ export interface GenerationTrace {
   attempts: UsageAttempt[];
   /** Resolves once the request's hold is settled, so a log written after a hang-up is final. */
   settled?: Promise<unknown>;
+  /** Set when a passed-through image broke off after its head went out (the client saw a cut connection). */
+  cutShort?: { status: number; errorName: string };
 }
 
 export interface GenerateContext {
@@ -61,7 +64,8 @@ export interface GenerateContext {
 }
 
 export interface Generated {
-  result: GenerationResult;
+  /** A stream when the channel passes the image through: the charge is made as it ends (charge-on-arrival.ts). */
+  result: ProviderAnswer;
   channel: string;
 }
 
@@ -76,38 +80,67 @@ function admit(key: ApiKeyRecord, request: GenerationRequest): void {
  * @throws GatewayError (403, 402, 502, 503...) or the abort reason when the client left.
  */
 export function generateImage(deps: GenerateDeps, key: ApiKeyRecord, request: GenerationRequest, ctx: GenerateContext): Promise<Generated> {
-  const run = admitAndGenerate(deps, key, request, ctx);
-  ctx.trace.settled = run.catch(() => undefined);
-  return run;
+  let settled!: () => void;
+  ctx.trace.settled = new Promise<void>((resolve) => (settled = resolve));
+  return admitAndGenerate(deps, key, request, ctx, settled);
 }
 
-async function admitAndGenerate(deps: GenerateDeps, key: ApiKeyRecord, request: GenerationRequest, ctx: GenerateContext): Promise<Generated> {
-  ctx.trace.model = request.model;
-  admit(key, request);
-  if (await deps.moderator.flags(ctx.screened ?? [request.prompt, request.negativePrompt])) throw contentModeration();
-  const price = deps.prices ? await deps.prices.priceOf(request.model) : deps.models.get(request.model)?.price;
-  if (price === undefined) throw noChannelAvailable(request.model);
-
-  const hold = await deps.store.credits.hold(key.id, price, ctx.requestId, deps.now() + deps.holdLeaseSeconds * 1000);
-  if (!hold.ok) {
-    throw paymentRequired(
-      hold.reason === 'cap_reached'
-        ? `credits: this key's spending cap does not allow another ${formatCredits(price)} credits`
-        : `credits: the balance is below this model's price of ${formatCredits(price)} credits`,
-    );
-  }
-  let captured = false;
+async function admitAndGenerate(deps: GenerateDeps, key: ApiKeyRecord, request: GenerationRequest, ctx: GenerateContext, settled: () => void): Promise<Generated> {
+  let handedOn = false;
   try {
-    const generated = await dispatch(deps, request, { signal: ctx.signal, attempts: ctx.trace.attempts });
-    ctx.trace.channel = generated.channel;
-    ctx.signal.throwIfAborted();
-    captured = await deps.store.credits.capture(hold.holdId);
-    // The lease ran out and a sweep took the hold back (decision 56): no charge, so no image.
-    if (!captured) throw Object.assign(internalError(), { cause: new Error(`hold ${hold.holdId} expired before capture`) });
-    ctx.trace.credits = price;
-    return generated;
+    ctx.trace.model = request.model;
+    admit(key, request);
+    if (await deps.moderator.flags(ctx.screened ?? [request.prompt, request.negativePrompt])) throw contentModeration();
+    const price = deps.prices ? await deps.prices.priceOf(request.model) : deps.models.get(request.model)?.price;
+    if (price === undefined) throw noChannelAvailable(request.model);
+
+    const hold = await deps.store.credits.hold(key.id, price, ctx.requestId, deps.now() + deps.holdLeaseSeconds * 1000);
+    if (!hold.ok) {
+      throw paymentRequired(
+        hold.reason === 'cap_reached'
+          ? `credits: this key's spending cap does not allow another ${formatCredits(price)} credits`
+          : `credits: the balance is below this model's price of ${formatCredits(price)} credits`,
+      );
+    }
+    const report = (captured: boolean) => deps.onSettled?.({ requestId: ctx.requestId, captured, amount: price });
+    let captured = false;
+    try {
+      const generated = await dispatch(deps, request, { signal: ctx.signal, attempts: ctx.trace.attempts });
+      ctx.trace.channel = generated.channel;
+      ctx.signal.throwIfAborted();
+      if ('stream' in generated.result) {
+        const { stream } = generated.result;
+        const settlement = {
+          capture: async () => {
+            const done = await deps.store.credits.capture(hold.holdId);
+            if (done) ctx.trace.credits = price;
+            return done;
+          },
+          release: async () => {
+            try {
+              await deps.store.credits.release(hold.holdId);
+            } finally {
+              report(false);
+              settled();
+            }
+          },
+          captured: () => (report(true), settled()),
+        };
+        handedOn = true;
+        return { ...generated, result: { ...generated.result, stream: { ...stream, chunks: chargeOnArrival(stream.chunks, settlement, ctx.trace, ctx.signal) } } };
+      }
+      captured = await deps.store.credits.capture(hold.holdId);
+      // The lease ran out and a sweep took the hold back (decision 56): no charge, so no image.
+      if (!captured) throw Object.assign(internalError(), { cause: new Error(`hold ${hold.holdId} expired before capture`) });
+      ctx.trace.credits = price;
+      return generated;
+    } finally {
+      if (!handedOn) {
+        if (!captured) await deps.store.credits.release(hold.holdId);
+        report(captured);
+      }
+    }
   } finally {
-    if (!captured) await deps.store.credits.release(hold.holdId);
-    deps.onSettled?.({ requestId: ctx.requestId, captured, amount: price });
+    if (!handedOn) settled();
   }
 }

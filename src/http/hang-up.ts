@@ -1,8 +1,10 @@
 /**
- * @module Detects a client that hangs up before its response is complete. Tracks 'finish' itself
+ * @module Detects a response that ends before it is complete: the client hung up, or a streamed
+ * answer broke off. Tracks 'finish' itself
  * rather than reading `writableFinished`, which a socketless (injected) response never sets.
  */
 import type { ServerResponse } from 'node:http';
+import type { FastifyRequest } from 'fastify';
 
 export function onHangUp(response: ServerResponse, callback: () => void): void {
   if (response.destroyed && !response.writableEnded) {
@@ -15,3 +17,10 @@ export function onHangUp(response: ServerResponse, callback: () => void): void {
     if (!finished) callback();
   });
 }
+
+/**
+ * What a response that never finished is recorded as: 499 when the client hung up, or the
+ * upstream's failure when a passed-through image broke off after its head went out.
+ */
+export const unfinishedOutcome = (request: FastifyRequest): { status: number; errorName: string } =>
+  request.trace?.cutShort ?? { status: 499, errorName: 'client_closed_request' };

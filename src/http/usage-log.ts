@@ -9,14 +9,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ImageConfig } from '../images/image-config.js';
 import { describeFailure, imageKeeper, openImageStore } from '../images/index.js';
 import type { Store } from '../store/store.js';
-import { onHangUp } from './hang-up.js';
+import { onHangUp, unfinishedOutcome } from './hang-up.js';
 
 const clientHeader = (request: FastifyRequest, name: string) => {
   const value = request.headers[name];
   return typeof value === 'string' ? value.slice(0, 256) : null;
 };
-
-const HUNG_UP = { status: 499, errorName: 'client_closed_request' } as const;
 
 /** `imageConfig`: where delivered images are kept; absent or `off`, none is. */
 export function installUsageLog(app: FastifyInstance, store: Store, now: () => number, imageConfig?: ImageConfig, onLogged?: (requestId: string) => void): void {
@@ -71,7 +69,7 @@ export function installUsageLog(app: FastifyInstance, store: Store, now: () => n
     const endpoint = request.routeOptions.config.usageEndpoint;
     if (!endpoint) return;
     onHangUp(reply.raw, () => {
-      void (request.trace?.settled ?? Promise.resolve()).then(() => write(request, reply, endpoint, HUNG_UP));
+      void (request.trace?.settled ?? Promise.resolve()).then(() => write(request, reply, endpoint, unfinishedOutcome(request)));
     });
   });
   app.addHook('onResponse', async function usageLog(request: FastifyRequest, reply: FastifyReply) {

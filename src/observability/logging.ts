@@ -7,7 +7,7 @@
  */
 import { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { Config } from '../config/config.js';
-import { onHangUp } from '../http/hang-up.js';
+import { onHangUp, unfinishedOutcome } from '../http/hang-up.js';
 import { routeLabel } from './metrics.js';
 
 export type LoggerOptions = Exclude<FastifyServerOptions['logger'], boolean | undefined>;
@@ -82,7 +82,11 @@ export class StationLogController extends LogController {
 export function installHangUpLog(app: FastifyInstance): void {
   app.addHook('onRequest', async function logHangUp(request, reply) {
     onHangUp(reply.raw, () => {
-      void (request.trace?.settled ?? Promise.resolve()).then(() => request.log.info(completionFields(request, 499, reply.elapsedTime), 'client hung up'));
+      void (request.trace?.settled ?? Promise.resolve()).then(() => {
+        const outcome = unfinishedOutcome(request);
+        if (outcome.status === 499) request.log.info(completionFields(request, 499, reply.elapsedTime), 'client hung up');
+        else request.log.error({ ...completionFields(request, outcome.status, reply.elapsedTime), error: outcome.errorName }, 'response cut short');
+      });
     });
   });
 }

@@ -8,14 +8,13 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CircuitBreakers, CircuitState } from '../channels/circuit-breaker.js';
 import type { ChannelRouter } from '../channels/router.js';
 import type { SettledHold } from '../generation/generate-image.js';
-import { onHangUp } from '../http/hang-up.js';
+import { onHangUp, unfinishedOutcome } from '../http/hang-up.js';
 import { processRegistry } from './process-metrics.js';
 
 /** Generations may run up to a channel's 10-minute timeout, so the buckets reach that far. */
 const SLOW_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];
 const CIRCUIT_VALUE: Record<CircuitState, number> = { closed: 0, half_open: 1, open: 2 };
 /** nginx's code for a client that left before its answer, as in the usage log. */
-const HUNG_UP = 499;
 
 export interface CircuitSources {
   router: ChannelRouter;
@@ -101,7 +100,7 @@ export function stationMetrics(): StationMetrics {
         onHangUp(reply.raw, () => {
           done(request);
           // A generation's attempts are final only once its hold is settled, as in the usage log.
-          void (request.trace?.settled ?? Promise.resolve()).then(() => answered(request, reply, HUNG_UP));
+          void (request.trace?.settled ?? Promise.resolve()).then(() => answered(request, reply, unfinishedOutcome(request).status));
         });
       });
       // Synchronous on purpose: counted before the response's promise resolves for an injected request.

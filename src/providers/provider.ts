@@ -45,6 +45,28 @@ export interface GenerationResult {
   finishReason: FinishReason;
 }
 
+/**
+ * An image still arriving from the upstream, passed through without being held whole. Its head
+ * was already checked: it is an image of the promised format and size (src/providers/image-stream.ts).
+ */
+export interface ImageStream {
+  /** Total bytes, when the upstream declared them. */
+  length: number | undefined;
+  /**
+   * The bytes in order, to be read once. Running to its end means the whole image arrived; it
+   * throws an UpstreamFailure when the answer breaks off, or the signal's reason. Leaving the loop
+   * early cancels the upstream call.
+   */
+  chunks: AsyncIterable<Buffer>;
+}
+
+export interface StreamedResult extends Omit<GenerationResult, 'bytes'> {
+  stream: ImageStream;
+}
+
+/** What a provider's `stream` answers: a pass-through when it could, else a whole image. */
+export type ProviderAnswer = GenerationResult | StreamedResult;
+
 /** Per-call context. Adapters must stop work and reject when `signal` aborts. */
 export interface ProviderCallContext {
   /** Aborts when the client leaves (reason: a catalogue error) or the channel's timeout passes. */
@@ -70,6 +92,12 @@ export interface Provider {
    * request (400, 403 moderation, 413, 422), or the signal's reason when it aborted.
    */
   generate(request: GenerationRequest, ctx: ProviderCallContext): Promise<GenerationResult>;
+  /**
+   * The same generation, for an adapter that can pass the upstream's image through as it arrives
+   * (the public API uses it when present; `generate` is then the same call read whole). Errors are
+   * `generate`'s, up to the answer's head; after it, the stream's own.
+   */
+  stream?(request: GenerationRequest, ctx: ProviderCallContext): Promise<ProviderAnswer>;
 }
 
 /** How the registry knows a provider type: a factory and what a channel of it needs. */

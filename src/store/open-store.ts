@@ -4,13 +4,11 @@
  * Migrations: SQLite applies pending ones at open (one machine, nothing to race); PostgreSQL, which
  * several replicas share, only checks by default and `npx aigate migrate` applies them.
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { migrateToLatest, MigrationsPendingError, pendingMigrations, type Dialect } from './migrations/index.js';
 import { postgresDatabase, type PostgresConnection } from './postgres/postgres-database.js';
 import type { Database } from './sql/schema.js';
+import { openSqlite } from './sqlite-database.js';
 import { sqlStore } from './sql/sql-store.js';
 import type { Store } from './store.js';
 
@@ -45,13 +43,7 @@ export interface OpenDatabase {
 /** The bare connection, schema untouched: for `aigate migrate` and openStore. */
 export function openDatabase(options: StoreOptions): OpenDatabase {
   if (options.postgresUrl !== undefined) return { db: postgresDatabase(options), dialect: 'postgres' };
-  if (options.sqlitePath !== ':memory:') mkdirSync(path.dirname(options.sqlitePath), { recursive: true });
-  const sqlite = new SQLite(options.sqlitePath);
-  sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('busy_timeout = 5000');
-  sqlite.pragma('foreign_keys = ON');
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite' };
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(options.sqlitePath) }) }), dialect: 'sqlite' };
 }
 
 /** @throws MigrationsPendingError when checking and the schema is behind; the connection is closed. */

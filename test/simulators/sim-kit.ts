@@ -19,7 +19,11 @@ export type Fault =
   /** A 200 whose body is not what the protocol promises. */
   | { kind: 'garbage' }
   /** The upstream's own moderation refusal. */
-  | { kind: 'moderation' };
+  | { kind: 'moderation' }
+  /** Stability only: the real 200's headers and its first `bytes` bytes, then the connection destroyed. */
+  | { kind: 'cut-after'; bytes: number }
+  /** Stability only: the real 200's headers and its first `bytes` bytes, then nothing until the client closes. */
+  | { kind: 'stall-after'; bytes: number };
 
 /** One generation as the upstream saw it, in neutral terms. */
 export interface SeenCall {
@@ -48,6 +52,8 @@ export interface Simulator {
   calls: SeenCall[];
   /** Every HTTP request (method and path), including polls and downloads. */
   requests: string[];
+  /** Resolves each stalled answer's connection as the client closes it (`stall-after`), in order. */
+  stalledClosed: Promise<void>[];
   close(): Promise<void>;
 }
 
@@ -79,12 +85,28 @@ export async function simImage(width: number, height: number, format: 'png' | 'j
   return sharp({ create: { width, height, channels: 3, background: colour } }).toFormat(format).toBuffer();
 }
 
+/**
+ * A large image of the requested size (noise that does not compress: about 3 bytes a pixel) that
+ * the seed fixes, for answers that must arrive in many chunks.
+ */
+export async function noisyImage(width: number, height: number, format: 'png' | 'jpeg' | 'webp', seed: number): Promise<Buffer> {
+  const pixels = Buffer.alloc(width * height * 3);
+  let state = seed >>> 0 || 1;
+  for (let i = 0; i < pixels.length; i++) {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    pixels[i] = state & 0xff;
+  }
+  return sharp(pixels, { raw: { width, height, channels: 3 } }).toFormat(format, format === 'png' ? { compressionLevel: 1 } : {}).toBuffer();
+}
+
 export const bearer = (req: IncomingMessage) => /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
 
 export async function startSimulator(handler: Handler): Promise<Simulator> {
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
-  const sim: Simulator = { url: '', faults: [], always: undefined, calls: [], requests: [], close: async () => {} };
+  const sim: Simulator = { url: '', faults: [], always: undefined, calls: [], requests: [], stalledClosed: [], close: async () => {} };
   const ctx: SimContext = {
     sim,
     takeFault: () => sim.faults.shift() ?? sim.always,

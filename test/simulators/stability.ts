@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import busboy from 'busboy';
 import sharp from 'sharp';
 import { ASPECT_RATIOS, nearestAspectRatio, sizeFor, type AspectRatio, type Size } from '../../src/generation/sizes.js';
-import { bearer, json, simImage, startSimulator, type Simulator } from './sim-kit.js';
+import { bearer, json, noisyImage, simImage, startSimulator, type Simulator } from './sim-kit.js';
 
 export const STABILITY_SIM_KEY = 'sk-simulatedStabilityKey0123456789abcdefghijklmnop';
 const SD3_MODELS = ['sd3-large', 'sd3-large-turbo', 'sd3-medium', 'sd3.5-large', 'sd3.5-large-turbo', 'sd3.5-medium', 'sd3.5-flash'];
@@ -109,7 +109,8 @@ async function validate(endpoint: string, form: Form, models: readonly string[])
 }
 
 export async function startStabilitySimulator(
-  options: { credentials?: string; pollSteps?: number; models?: readonly string[] } = {},
+  /** `noisy`: answer large images (about 3 MB at 1 MP) that arrive in many chunks. */
+  options: { credentials?: string; pollSteps?: number; models?: readonly string[]; noisy?: boolean } = {},
 ): Promise<Simulator> {
   const key = options.credentials ?? STABILITY_SIM_KEY;
   const models = options.models ?? SD3_MODELS;
@@ -139,11 +140,17 @@ export async function startStabilitySimulator(
     if (fault?.kind === 'status') return refuse(res, fault.status);
     if (fault?.kind === 'moderation') return refuse(res, 403);
     const seed = Number(f.get('seed') ?? 0) || randomInt(1, MAX_SEED + 1);
-    const bytes = await simImage(size.width, size.height, format, seed);
+    const bytes = await (options.noisy ? noisyImage : simImage)(size.width, size.height, format, seed);
     const requestId = randomBytes(16).toString('hex');
     if (/application\/json/i.test(req.headers.accept ?? '')) {
       return json(res, 200, { image: bytes.toString('base64'), finish_reason: 'SUCCESS', seed }, { 'content-type': `application/json; type=image/${format}`, 'x-request-id': requestId });
     }
-    res.writeHead(200, { 'content-type': `image/${format}`, 'content-length': bytes.length, 'finish-reason': 'SUCCESS', seed: String(seed), 'x-request-id': requestId }).end(bytes);
+    res.writeHead(200, { 'content-type': `image/${format}`, 'content-length': bytes.length, 'finish-reason': 'SUCCESS', seed: String(seed), 'x-request-id': requestId });
+    if (fault?.kind === 'cut-after') return void res.write(bytes.subarray(0, fault.bytes), () => req.socket.destroy());
+    if (fault?.kind === 'stall-after') {
+      ctx.sim.stalledClosed.push(new Promise((resolve) => req.socket.once('close', () => resolve())));
+      return void res.write(bytes.subarray(0, fault.bytes));
+    }
+    res.end(bytes);
   });
 }

@@ -49,22 +49,48 @@ function failureOf(error: unknown, signal: AbortSignal, sent: boolean): Error {
   return new UpstreamFailure('broken', message, true, undefined, { cause: error });
 }
 
-async function readBody(body: AsyncIterable<Buffer>, maxBytes: number): Promise<Buffer> {
-  const chunks: Buffer[] = [];
+/** An answer whose body is still arriving: read it through `chunks` (once), or `discard()` it. */
+export interface OpenAnswer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /**
+   * The body as it arrives, at most `maxBytes`; it throws what `callUpstream` would (a broken or
+   * timed-out answer, or the client's abort reason). Leaving the loop early closes the connection.
+   */
+  chunks: AsyncIterable<Buffer>;
+  /** Closes the body unread, so its connection is not left waiting on a reader. */
+  discard(): void;
+}
+
+async function* limited(body: AsyncIterable<Buffer> & { destroy(): unknown }, maxBytes: number, signal: AbortSignal): AsyncGenerator<Buffer> {
   let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > maxBytes) throw new UpstreamFailure('broken', `the upstream answer is over ${maxBytes} bytes`, true);
-    chunks.push(chunk);
+  let done = false;
+  try {
+    for await (const chunk of body) {
+      size += chunk.length;
+      if (size > maxBytes) throw new UpstreamFailure('broken', `the upstream answer is over ${maxBytes} bytes`, true);
+      yield chunk;
+    }
+    done = true;
+  } catch (error) {
+    throw failureOf(error, signal, true);
+  } finally {
+    if (!done) body.destroy();
   }
-  return Buffer.concat(chunks);
+}
+
+/** A body read whole. */
+export async function readAll(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of chunks) parts.push(chunk);
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }
 
 /**
- * Sends one request and reads the whole answer.
+ * Sends one request and returns once the answer's status and headers are in, its body unread.
  * @throws UpstreamFailure (unreachable, broken, timeout with `sent`), or the client's abort reason.
  */
-export async function callUpstream(call: UpstreamCall): Promise<UpstreamAnswer> {
+export async function openUpstream(call: UpstreamCall): Promise<OpenAnswer> {
   let sent = call.body === undefined;
   const payload = call.body === undefined ? undefined : Buffer.isBuffer(call.body) ? call.body : Buffer.from(call.body);
   // 'end' fires once undici has taken the last byte for the socket: the request is all sent.
@@ -87,12 +113,24 @@ export async function callUpstream(call: UpstreamCall): Promise<UpstreamAnswer> 
       signal: call.signal,
       dispatcher: pool,
     });
-    sent = true;
-    const body = await readBody(answer.body, call.maxBytes ?? DEFAULT_MAX_BYTES);
-    return { status: answer.statusCode, headers: answer.headers, body };
+    return {
+      status: answer.statusCode,
+      headers: answer.headers,
+      chunks: limited(answer.body, call.maxBytes ?? DEFAULT_MAX_BYTES, call.signal),
+      discard: () => void answer.body.destroy(),
+    };
   } catch (error) {
     throw failureOf(error, call.signal, sent);
   }
+}
+
+/**
+ * Sends one request and reads the whole answer.
+ * @throws UpstreamFailure (unreachable, broken, timeout with `sent`), or the client's abort reason.
+ */
+export async function callUpstream(call: UpstreamCall): Promise<UpstreamAnswer> {
+  const answer = await openUpstream(call);
+  return { status: answer.status, headers: answer.headers, body: await readAll(answer.chunks) };
 }
 
 /** Waits between polls; rejects at once, with the right failure, when the call's signal fires. */
@@ -112,7 +150,7 @@ export function pause(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** The first value of a header, as a string. */
-export const header = (answer: UpstreamAnswer, name: string): string | undefined => {
+export const header = (answer: Pick<UpstreamAnswer, 'headers'>, name: string): string | undefined => {
   const value = answer.headers[name];
   return Array.isArray(value) ? value[0] : value;
 };

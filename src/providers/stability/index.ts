@@ -4,12 +4,13 @@
  * station, which speaks the same API) and passes its `finish-reason` and `seed` through.
  */
 import { encodeMultipart } from '../http/multipart-body.js';
-import { callUpstream } from '../http/upstream-http.js';
-import type { ChannelSettings, GenerationRequest, GenerationResult, Provider, ProviderCallContext, ProviderDefinition } from '../provider.js';
+import { openUpstream, readAll } from '../http/upstream-http.js';
+import { wholeImage } from '../image-stream.js';
+import type { ChannelSettings, GenerationRequest, Provider, ProviderAnswer, ProviderCallContext, ProviderDefinition } from '../provider.js';
 import { UpstreamFailure } from '../upstream-failure.js';
 import { failureFor } from './errors.js';
 import { formParts, generatePath, upstreamModel } from './request.js';
-import { resultFrom } from './result.js';
+import { streamedResultFrom } from './result.js';
 
 export const STABILITY_BASE_URL = 'https://api.stability.ai';
 
@@ -38,7 +39,7 @@ export function createStabilityProvider(settings: ChannelSettings): Provider {
   const options = checkStabilityOptions(settings.options);
   const baseUrl = settings.baseUrl.replace(/\/+$/, '');
 
-  async function generate(request: GenerationRequest, ctx: ProviderCallContext): Promise<GenerationResult> {
+  async function stream(request: GenerationRequest, ctx: ProviderCallContext): Promise<ProviderAnswer> {
     ctx.signal.throwIfAborted();
     if (!settings.credentials) throw new UpstreamFailure('credentials', 'stability needs an API key and this channel has none', false);
     // Throws before any byte is sent when this channel cannot serve the model: safe to fail over.
@@ -46,7 +47,7 @@ export function createStabilityProvider(settings: ChannelSettings): Provider {
     // Seed 0 goes as 0: Stability picks one and reports it in the `seed` header.
     const seed = request.seed;
     const form = encodeMultipart(formParts(request, model, seed));
-    const answer = await callUpstream({
+    const answer = await openUpstream({
       method: 'POST',
       url: `${baseUrl}${generatePath(request)}`,
       headers: {
@@ -58,11 +59,11 @@ export function createStabilityProvider(settings: ChannelSettings): Provider {
       body: form.body,
       signal: ctx.signal,
     });
-    if (answer.status !== 200) throw failureFor(answer.status, answer.body);
-    return resultFrom(answer, request, seed);
+    if (answer.status !== 200) throw failureFor(answer.status, await readAll(answer.chunks));
+    return streamedResultFrom(answer, request, seed);
   }
 
-  return { generate };
+  return { stream, generate: async (request, ctx) => wholeImage(await stream(request, ctx)) };
 }
 
 export const stabilityDefinition: ProviderDefinition = {

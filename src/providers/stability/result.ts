@@ -4,8 +4,9 @@
  */
 import sharp from 'sharp';
 import { inFormat, sniffFormat } from '../convert.js';
-import { header, type UpstreamAnswer } from '../http/upstream-http.js';
-import type { FinishReason, GenerationRequest, GenerationResult, OutputFormat } from '../provider.js';
+import { header, type OpenAnswer, type UpstreamAnswer } from '../http/upstream-http.js';
+import { declaredLength, passOn, readImageHead, readRest } from '../image-stream.js';
+import type { FinishReason, GenerationRequest, GenerationResult, OutputFormat, ProviderAnswer } from '../provider.js';
 import { UpstreamFailure } from '../upstream-failure.js';
 
 const MAX_SEED = 4_294_967_294;
@@ -13,7 +14,7 @@ const MAX_SEED = 4_294_967_294;
 const broken = (why: string, cause?: unknown) => new UpstreamFailure('broken', `stability ${why}`, true, 200, { cause });
 
 /** SUCCESS or CONTENT_FILTERED (a blurred but delivered, and charged, image); absent means SUCCESS. */
-export function finishReasonOf(answer: UpstreamAnswer): FinishReason {
+export function finishReasonOf(answer: Pick<UpstreamAnswer, 'headers'>): FinishReason {
   const value = header(answer, 'finish-reason')?.trim().toUpperCase();
   if (value === undefined || value === '' || value === 'SUCCESS') return 'SUCCESS';
   if (value === 'CONTENT_FILTERED') return 'CONTENT_FILTERED';
@@ -24,7 +25,7 @@ export function finishReasonOf(answer: UpstreamAnswer): FinishReason {
  * The seed the image was made with: Stability's `seed` header, else the one we sent. With seed 0
  * sent and no header, the seed is unknowable, and the station never reports 0.
  */
-export function seedOf(answer: UpstreamAnswer, sentSeed: number): number {
+export function seedOf(answer: Pick<UpstreamAnswer, 'headers'>, sentSeed: number): number {
   const value = header(answer, 'seed')?.trim();
   const reported = value && /^\d+$/.test(value) ? Number(value) : 0;
   if (reported >= 1 && reported <= MAX_SEED) return reported;
@@ -50,9 +51,25 @@ export async function exactImage(bytes: Buffer, format: OutputFormat, width: num
   }
 }
 
-export async function resultFrom(answer: UpstreamAnswer, request: GenerationRequest, sentSeed: number): Promise<GenerationResult> {
-  const finishReason = finishReasonOf(answer);
-  const seed = seedOf(answer, sentSeed);
-  const bytes = await exactImage(answer.body, request.outputFormat, request.width, request.height);
-  return { bytes, format: request.outputFormat, seed, finishReason };
+/**
+ * The 200 passed through as it arrives when its head shows the promised format and size (what
+ * Stability answers to `output_format` and the aspect ratio); anything else is read whole and made
+ * exact as above.
+ */
+export async function streamedResultFrom(answer: OpenAnswer, request: GenerationRequest, sentSeed: number): Promise<ProviderAnswer> {
+  const source = answer.chunks[Symbol.asyncIterator]();
+  try {
+    const finishReason = finishReasonOf(answer);
+    const seed = seedOf(answer, sentSeed);
+    const head = await readImageHead(source);
+    const { info } = head;
+    if (info && info.format === request.outputFormat && info.width === request.width && info.height === request.height) {
+      return { stream: { length: declaredLength(answer.headers['content-length']), chunks: passOn(head.chunks, source, declaredLength(answer.headers['content-length'])) }, format: info.format, seed, finishReason };
+    }
+    const bytes = await exactImage(await readRest(head.chunks, source), request.outputFormat, request.width, request.height);
+    return { bytes, format: request.outputFormat, seed, finishReason };
+  } catch (error) {
+    await source.return?.();
+    throw error;
+  }
 }

@@ -35,7 +35,7 @@ export function registerGenerate(app: FastifyInstance, deps: GuardDeps & Generat
         const screened = [form.fields.get('prompt'), form.fields.get('negative_prompt')];
         const ctx = { requestId: request.id, signal: abortSignalFor(reply, deps.shutdown), trace: request.trace!, screened };
         const { result, channel } = await generateImage(deps, request.apiKey!, request.generation!, ctx);
-        return sendImage(reply, result, channel, request.headers.accept);
+        return sendImage(reply, result, channel, request.headers.accept, deps.config.images.store !== 'off');
       },
     });
   }

@@ -1,12 +1,18 @@
 /**
  * @module Writes a generated image the way `accept` asks (spec §5): the bytes with `finish-reason`
  * and `seed` headers, or JSON with `content-type: application/json; type=image/...`. The JSON is
- * concatenated around one base64 encoding instead of stringifying an object that holds it.
+ * concatenated around one base64 encoding instead of stringifying an object that holds it. A
+ * passed-through image streams (stream-body.ts); the headers are the same either way.
  */
+import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
-import type { GenerationResult } from '../../../providers/provider.js';
+import type { ProviderAnswer, StreamedResult } from '../../../providers/provider.js';
+import { base64Json, collecting, jsonLength } from './stream-body.js';
 
 const MIME = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' } as const;
+
+/** Bytes buffered per response ahead of the socket: enough for a steady stream, not a whole image. */
+const STREAM_HIGH_WATER_MARK = 64 * 1024;
 
 /** True when the client's most preferred media type is application/json. */
 export function wantsJson(accept: string | undefined): boolean {
@@ -21,15 +27,26 @@ export function wantsJson(accept: string | undefined): boolean {
   return best.json;
 }
 
-export function sendImage(reply: FastifyReply, result: GenerationResult, channel: string, accept: string | undefined) {
+function sendStream(reply: FastifyReply, result: StreamedResult, json: boolean, keep: boolean) {
+  const { stream, format, finishReason, seed } = result;
+  // The usage log keeps what the client got, once it has all of it (only when images are kept).
+  const chunks = keep ? collecting(stream.chunks, (bytes) => (reply.request.delivered = { bytes, format })) : stream.chunks;
+  const body = json ? base64Json(chunks, finishReason, seed) : chunks;
+  const length = stream.length === undefined ? undefined : json ? jsonLength(stream.length, finishReason, seed) : stream.length;
+  if (length !== undefined) reply.header('content-length', String(length));
+  return reply.send(Readable.from(body, { objectMode: false, highWaterMark: STREAM_HIGH_WATER_MARK }));
+}
+
+/** `keep`: whether the station keeps delivered images (the usage log stores them after the response). */
+export function sendImage(reply: FastifyReply, result: ProviderAnswer, channel: string, accept: string | undefined, keep: boolean) {
   const mime = MIME[result.format];
-  // The usage log keeps what the client got (after the response, src/http/usage-log.ts).
+  const json = wantsJson(accept);
+  reply.header('x-aigate-channel', channel).status(200);
+  // Set the header directly: reply.type() would normalise it to `type="image"; charset=utf-8`.
+  if (json) reply.header('content-type', `application/json; type=${mime}`);
+  else reply.header('content-type', mime).header('finish-reason', result.finishReason).header('seed', String(result.seed));
+  if ('stream' in result) return sendStream(reply, result, json, keep);
   reply.request.delivered = { bytes: result.bytes, format: result.format };
-  reply.header('x-aigate-channel', channel);
-  if (wantsJson(accept)) {
-    const body = `{"image":"${result.bytes.toString('base64')}","finish_reason":"${result.finishReason}","seed":${result.seed}}`;
-    // Set the header directly: reply.type() would normalise it to `type="image"; charset=utf-8`.
-    return reply.status(200).header('content-type', `application/json; type=${mime}`).send(Buffer.from(body));
-  }
-  return reply.status(200).header('content-type', mime).header('finish-reason', result.finishReason).header('seed', String(result.seed)).send(result.bytes);
+  if (json) return reply.send(Buffer.from(`{"image":"${result.bytes.toString('base64')}","finish_reason":"${result.finishReason}","seed":${result.seed}}`, 'latin1'));
+  return reply.send(result.bytes);
 }

@@ -1,0 +1,89 @@
+/**
+ * @module `npm run bench:profile`: where aigate's CPU goes on the pass-through path. Starts the
+ * fake upstream and the built station under `node --cpu-prof`, drives it with wrk at c=64
+ * (BENCH_SECONDS, default 10; BENCH_ACCEPT=application/json for the JSON answer), stops it so
+ * the profile is written, and prints self time by function and by package. The benchmark says
+ * how far from the floor the station is; this says which code to look at.
+ */
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { startAigate } from './aigate.js';
+import { bundleChildren } from './bundle.js';
+import { readOptions } from './options.js';
+import { pinCores } from './pinning.js';
+import { startChild, stopAll } from './processes.js';
+import { sd3Request, type Accept } from './requests.js';
+import { buildUpstreamPng } from './upstream-image.js';
+import { ensureWrk, runWrk } from './wrk.js';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/** Self time (ms) per function and per package or file area, from one .cpuprofile. */
+export function selfTimes(profile: CpuProfile): { byFunction: Map<string, number>; byArea: Map<string, number>; totalMs: number } {
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const byFunction = new Map<string, number>();
+  const byArea = new Map<string, number>();
+  let totalMs = 0;
+  profile.samples.forEach((id, i) => {
+    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+    const frame = nodes.get(id)?.callFrame;
+    if (!frame) return;
+    totalMs += ms;
+    const file = frame.url.replace(/^file:\/\//, '');
+    const area = file.includes('node_modules/') ? file.split('node_modules/').pop()!.split('/').slice(0, file.includes('/@') ? 2 : 1).join('/') : file.includes('/dist/') ? `dist/${file.split('/dist/')[1]}` : file || `(${frame.functionName || 'native'})`;
+    const fn = `${frame.functionName || '(anonymous)'} ${area}:${frame.lineNumber + 1}`;
+    byFunction.set(fn, (byFunction.get(fn) ?? 0) + ms);
+    byArea.set(area, (byArea.get(area) ?? 0) + ms);
+  });
+  return { byFunction, byArea, totalMs };
+}
+
+const top = (map: Map<string, number>, n: number, total: number) =>
+  [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, ms]) => `${ms.toFixed(0).padStart(7)} ms ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${name}`);
+
+async function main() {
+  const options = readOptions([], process.env);
+  const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+  const accept = (process.env.BENCH_ACCEPT ?? 'image/*') as Accept;
+  const cores = pinCores();
+  await ensureWrk();
+  const bundles = await bundleChildren(options.root, options.work);
+  const pngFile = path.join(options.work, 'upstream-profile.png');
+  writeFileSync(pngFile, await buildUpstreamPng());
+  const profDir = path.join(options.work, 'cpu-profile');
+  rmSync(profDir, { recursive: true, force: true });
+  const upstreamKey = 'sk-upstream-profile';
+  const upstream = await startChild('upstream', process.execPath, [bundles.fakeUpstream], {
+    env: { ...process.env, BENCH_UPSTREAM_IMAGE: pngFile, BENCH_UPSTREAM_KEY: upstreamKey, BENCH_UPSTREAM_DELAY_MS: '0' },
+    ready: /listening on (http:\/\/\S+)/,
+  });
+  const station = await startAigate({ root: options.root, work: options.work, name: 'profile', core: cores.gateway, upstream: { url: upstream.match[1]!, key: upstreamKey }, imageStore: options.aigateImageStore, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] });
+  const job = { tool: 'wrk' as const, ...sd3Request(station.url, station.key, accept), connections: 64, seconds, timeoutSeconds: 60 };
+  const result = await runWrk(job, options.work);
+  console.log(`${result.ok} ok, ${result.non2xx} non-2xx, ${result.errors} errors in ${(result.elapsedMs / 1000).toFixed(1)} s: ${((result.ok * 1000) / result.elapsedMs).toFixed(1)} req/s`);
+  await station.child.stop();
+  await stopAll();
+  const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
+  if (!file) throw new Error(`no profile in ${profDir}`);
+  const { byFunction, byArea, totalMs } = selfTimes(JSON.parse(readFileSync(path.join(profDir, file), 'utf8')) as CpuProfile);
+  const busy = totalMs - (byFunction.get('(idle) (idle):0') ?? 0);
+  console.log(`\nmain thread: ${busy.toFixed(0)} ms busy of ${totalMs.toFixed(0)} ms; ${(busy / Math.max(result.ok, 1)).toFixed(3)} ms per answered request\n\nby area:`);
+  console.log(top(byArea, 25, totalMs).join('\n'));
+  console.log('\nby function:');
+  console.log(top(byFunction, 50, totalMs).join('\n'));
+  console.log(`\nprofile: ${path.join(profDir, file)} (open in Chrome DevTools)`);
+}
+
+main().catch(async (error: unknown) => {
+  await stopAll();
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,84 @@
+/**
+ * @module The charge of a passed-through image: the stream runs to the client as it arrives, the
+ * hold is captured only once the upstream's last byte is in, and the last chunk goes out only
+ * after that. An answer that breaks off, times out or is left by its client is released, never
+ * charged; the client then sees a cut connection, never a short image that looks whole.
+ */
+import { internalError, upstreamError, upstreamTimeout } from '../errors.js';
+import { UpstreamFailure } from '../providers/upstream-failure.js';
+import type { GenerationTrace } from './generate-image.js';
+
+export interface Settlement {
+  /** Captures the hold; false when it can no longer be (its lease ran out). */
+  capture(): Promise<boolean>;
+  /** Releases the hold and reports the request settled (called at most once). */
+  release(): Promise<void>;
+  /** Reports the request settled after a capture (called at most once, and never with release). */
+  captured(): void;
+}
+
+/** How the usage log, logs and metrics record a response cut off after its head went out. */
+function cutShortBy(error: unknown, trace: GenerationTrace, signal: AbortSignal): Error {
+  if (signal.aborted && !(error instanceof UpstreamFailure)) return error as Error; // the client left: 499
+  const failure = error instanceof UpstreamFailure ? error : undefined;
+  const mapped = failure ? (failure.kind === 'timeout' ? upstreamTimeout() : upstreamError()) : internalError();
+  trace.cutShort = { status: mapped.status, errorName: mapped.code };
+  const last = trace.attempts.at(-1);
+  if (last && failure) Object.assign(last, { status: failure.status ?? null, outcome: failure.kind });
+  return Object.assign(mapped, { cause: error });
+}
+
+/**
+ * `chunks` as the client's stream, charged as it ends. A stream dropped before its first read
+ * (the client left while the response was being set up) never runs its body, so the signal's
+ * abort releases the hold then.
+ */
+export function chargeOnArrival(chunks: AsyncIterable<Buffer>, settlement: Settlement, trace: GenerationTrace, signal: AbortSignal): AsyncGenerator<Buffer> {
+  let started = false;
+  let over = false; // a hold settles once, however its stream ends
+  const settle: Settlement = {
+    capture: () => settlement.capture(),
+    release: async () => {
+      if (over) return;
+      over = true;
+      await settlement.release();
+    },
+    captured: () => {
+      if (over) return;
+      over = true;
+      settlement.captured();
+    },
+  };
+  const abandoned = () => {
+    if (!started) void settle.release().catch(() => undefined);
+  };
+  signal.addEventListener('abort', abandoned, { once: true });
+  const unwatch = () => {
+    started = true;
+    signal.removeEventListener('abort', abandoned);
+  };
+  if (signal.aborted) abandoned();
+  return charged(chunks, settle, trace, signal, unwatch);
+}
+
+async function* charged(chunks: AsyncIterable<Buffer>, settle: Settlement, trace: GenerationTrace, signal: AbortSignal, unwatch: () => void): AsyncGenerator<Buffer> {
+  unwatch();
+  let captured = false;
+  try {
+    let held: Buffer | undefined;
+    for await (const chunk of chunks) {
+      if (held) yield held;
+      held = chunk;
+    }
+    signal.throwIfAborted();
+    captured = await settle.capture();
+    // The lease ran out and a sweep took the hold back (decision 56): no charge, so no image.
+    if (!captured) throw new Error('the hold expired before capture');
+    if (held) yield held;
+  } catch (error) {
+    throw cutShortBy(error, trace, signal);
+  } finally {
+    if (captured) settle.captured();
+    else await settle.release();
+  }
+}

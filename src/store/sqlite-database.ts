@@ -1,0 +1,49 @@
+/**
+ * @module The embedded SQLite file, opened for Kysely with its statements prepared once. Kysely's
+ * SQLite driver calls `prepare()` for every query; on the generation path (about a dozen
+ * statements per request, the same dozen every time) that parse cost was most of the store's
+ * CPU. A statement is safe to reuse here: Kysely runs one query at a time on SQLite's single
+ * connection, and a statement is only busy while a query iterates it.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import type { SqliteDatabase, SqliteStatement } from 'kysely';
+
+/** Distinct statements kept prepared; the hot path uses a few dozen, admin listings vary a little more. */
+export const STATEMENT_CACHE_SIZE = 500;
+
+/** A better-sqlite3 database as Kysely's `SqliteDatabase`, memoising `prepare` (least recently used out). */
+export function cachingDatabase(sqlite: SQLite.Database, size = STATEMENT_CACHE_SIZE): SqliteDatabase {
+  const statements = new Map<string, SqliteStatement>();
+  return {
+    close: () => {
+      statements.clear();
+      sqlite.close();
+    },
+    prepare(sql: string): SqliteStatement {
+      const cached = statements.get(sql);
+      if (cached) {
+        // Re-inserting moves it to the end of the Map's order: the oldest entry is the least recently used.
+        statements.delete(sql);
+        statements.set(sql, cached);
+        return cached;
+      }
+      const statement = sqlite.prepare(sql) as unknown as SqliteStatement;
+      statements.set(sql, statement);
+      if (statements.size > size) statements.delete(statements.keys().next().value!);
+      return statement;
+    },
+  };
+}
+
+/** Opens (creating its directory) the file in WAL mode, shareable with the CLI while the station runs. */
+export function openSqlite(file: string): SqliteDatabase {
+  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = new SQLite(file);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('foreign_keys = ON');
+  return cachingDatabase(sqlite);
+}
