@@ -9,16 +9,18 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import { BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.js';
 
 /** Distinct statements kept prepared; the hot path uses a few dozen, admin listings vary a little more. */
 export const STATEMENT_CACHE_SIZE = 500;
 
 /** A better-sqlite3 database as Kysely's `SqliteDatabase`, memoising `prepare` (least recently used out). */
-export function cachingDatabase(sqlite: SQLite.Database, size = STATEMENT_CACHE_SIZE): SqliteDatabase {
+export function cachingDatabase(sqlite: SQLite.Database, size = STATEMENT_CACHE_SIZE, onClose: () => void = () => undefined): SqliteDatabase {
   const statements = new Map<string, SqliteStatement>();
   return {
     close: () => {
       statements.clear();
+      onClose();
       sqlite.close();
     },
     prepare(sql: string): SqliteStatement {
@@ -37,13 +39,20 @@ export function cachingDatabase(sqlite: SQLite.Database, size = STATEMENT_CACHE_
   };
 }
 
-/** Opens (creating its directory) the file in WAL mode, shareable with the CLI while the station runs. */
-export function openSqlite(file: string): SqliteDatabase {
-  if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+/**
+ * Opens (creating its directory) the file in WAL mode, shareable with the CLI while the station
+ * runs, its checkpoints made by a worker thread (sqlite-checkpointer.ts) unless `checkpointer` is false.
+ */
+export function openSqlite(file: string, options: { checkpointer?: boolean } = {}): SqliteDatabase {
+  const onDisk = file !== ':memory:';
+  if (onDisk) mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  return cachingDatabase(sqlite);
+  if (!onDisk || options.checkpointer === false) return cachingDatabase(sqlite);
+  sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
+  const checkpointer = startCheckpointer(file, (message) => process.emitWarning(`aigate: the SQLite checkpoint worker failed (${message}); checkpoints fall back to SQLite's own`));
+  return cachingDatabase(sqlite, STATEMENT_CACHE_SIZE, () => void checkpointer.stop());
 }

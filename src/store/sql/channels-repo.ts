@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { ChannelPatch, ChannelRecord, ChannelRepository, NewChannel } from '../store.js';
 import { byCodeUnit } from './order.js';
-import { bumpRevision, readRevision } from './revision.js';
+import { bumpRevision, revisionReader } from './revision.js';
 import type { ChannelsTable, Database } from './schema.js';
 
 const REVISION = 'channels_revision';
@@ -89,6 +89,6 @@ export function channelRepository(db: Kysely<Database>, now: () => number): Chan
         return true;
       });
     },
-    revision: () => readRevision(db, REVISION),
+    revision: revisionReader(db, REVISION),
   };
 }

@@ -7,6 +7,39 @@ import { randomBytes } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { CreditRepository, HoldOutcome, LedgerEntry, LedgerKind } from '../store.js';
 import type { Database } from './schema.js';
+import { precompiled } from './precompiled.js';
+
+/** The generation path's statements, compiled once (precompiled.ts): every request runs them. */
+function hotPath(db: Kysely<Database>) {
+  return {
+    // The whole admission decision is this one conditional update.
+    reserve: precompiled<{ keyId: string; amount: number }>(db, (d, slot) =>
+      d
+        .updateTable('api_keys')
+        .set({ held: sql`held + ${slot('amount')}` })
+        .where('id', '=', slot('keyId'))
+        .where(sql<boolean>`balance - held >= ${slot('amount')}`)
+        .where(sql<boolean>`(cap IS NULL OR spent + held + ${slot('amount')} <= cap)`),
+    ),
+    placeHold: precompiled<{ id: string; keyId: string; amount: number; requestId: string; at: number; expiresAt: number }>(db, (d, slot) =>
+      d.insertInto('holds').values({ id: slot('id'), key_id: slot('keyId'), amount: slot('amount'), request_id: slot('requestId'), status: 'open', created_at: slot('at'), expires_at: slot('expiresAt'), settled_at: null }),
+    ),
+    settleHold: precompiled<{ id: string; status: 'captured' | 'released'; at: number }, { key_id: string; amount: number | bigint; request_id: string }>(db, (d, slot) =>
+      d.updateTable('holds').set({ status: slot('status'), settled_at: slot('at') }).where('id', '=', slot('id')).where('status', '=', 'open').returning(['key_id', 'amount', 'request_id']),
+    ),
+    charge: precompiled<{ keyId: string; amount: number }, { balance: number | bigint }>(db, (d, slot) =>
+      d
+        .updateTable('api_keys')
+        .set({ balance: sql`balance - ${slot('amount')}`, held: sql`held - ${slot('amount')}`, spent: sql`spent + ${slot('amount')}` })
+        .where('id', '=', slot('keyId'))
+        .returning('balance'),
+    ),
+    recordCharge: precompiled<{ keyId: string; amount: number; balanceAfter: number; ref: string; at: number }>(db, (d, slot) =>
+      d.insertInto('ledger').values({ key_id: slot('keyId'), amount: slot('amount'), balance_after: slot('balanceAfter'), kind: 'charge', ref: slot('ref'), note: null, created_at: slot('at') }),
+    ),
+    unhold: precompiled<{ keyId: string; amount: number }>(db, (d, slot) => d.updateTable('api_keys').set({ held: sql`held - ${slot('amount')}` }).where('id', '=', slot('keyId'))),
+  };
+}
 
 const ledgerEntry = (r: Selectable<Database['ledger']>): LedgerEntry => ({
   id: Number(r.id),
@@ -20,17 +53,12 @@ const ledgerEntry = (r: Selectable<Database['ledger']>): LedgerEntry => ({
 });
 
 export function creditRepository(db: Kysely<Database>, now: () => number): CreditRepository {
+  const hot = hotPath(db);
   const release = async (holdId: string): Promise<boolean> => {
     return db.transaction().execute(async (trx) => {
-      const hold = await trx
-        .updateTable('holds')
-        .set({ status: 'released', settled_at: now() })
-        .where('id', '=', holdId)
-        .where('status', '=', 'open')
-        .returning(['key_id', 'amount'])
-        .executeTakeFirst();
+      const [hold] = (await hot.settleHold(trx, { id: holdId, status: 'released', at: now() })).rows;
       if (!hold) return false;
-      await trx.updateTable('api_keys').set({ held: sql`held - ${Number(hold.amount)}` }).where('id', '=', hold.key_id).execute();
+      await hot.unhold(trx, { keyId: hold.key_id, amount: Number(hold.amount) });
       return true;
     });
   };
@@ -92,19 +120,9 @@ export function creditRepository(db: Kysely<Database>, now: () => number): Credi
     async hold(keyId, amount, requestId, expiresAt): Promise<HoldOutcome> {
       const holdId = `hold_${randomBytes(8).toString('hex')}`;
       const placed = await db.transaction().execute(async (trx) => {
-        // The whole admission decision is this one conditional update.
-        const result = await trx
-          .updateTable('api_keys')
-          .set({ held: sql`held + ${amount}` })
-          .where('id', '=', keyId)
-          .where(sql<boolean>`balance - held >= ${amount}`)
-          .where(sql<boolean>`(cap IS NULL OR spent + held + ${amount} <= cap)`)
-          .executeTakeFirst();
-        if (result.numUpdatedRows === 0n) return false;
-        await trx
-          .insertInto('holds')
-          .values({ id: holdId, key_id: keyId, amount, request_id: requestId, status: 'open', created_at: now(), expires_at: expiresAt, settled_at: null })
-          .execute();
+        const result = await hot.reserve(trx, { keyId, amount });
+        if (!result.numAffectedRows) return false;
+        await hot.placeHold(trx, { id: holdId, keyId, amount, requestId, at: now(), expiresAt });
         return true;
       });
       if (placed) return { ok: true, holdId };
@@ -116,25 +134,12 @@ export function creditRepository(db: Kysely<Database>, now: () => number): Credi
 
     async capture(holdId) {
       return db.transaction().execute(async (trx) => {
-        const hold = await trx
-          .updateTable('holds')
-          .set({ status: 'captured', settled_at: now() })
-          .where('id', '=', holdId)
-          .where('status', '=', 'open')
-          .returning(['key_id', 'amount', 'request_id'])
-          .executeTakeFirst();
+        const [hold] = (await hot.settleHold(trx, { id: holdId, status: 'captured', at: now() })).rows;
         if (!hold) return false;
         const amount = Number(hold.amount);
-        const key = await trx
-          .updateTable('api_keys')
-          .set({ balance: sql`balance - ${amount}`, held: sql`held - ${amount}`, spent: sql`spent + ${amount}` })
-          .where('id', '=', hold.key_id)
-          .returning('balance')
-          .executeTakeFirstOrThrow();
-        await trx
-          .insertInto('ledger')
-          .values({ key_id: hold.key_id, amount: -amount, balance_after: Number(key.balance), kind: 'charge', ref: hold.request_id, note: null, created_at: now() })
-          .execute();
+        const [key] = (await hot.charge(trx, { keyId: hold.key_id, amount })).rows;
+        if (!key) throw new Error(`hold ${holdId} names key ${hold.key_id}, which is gone`);
+        await hot.recordCharge(trx, { keyId: hold.key_id, amount: -amount, balanceAfter: Number(key.balance), ref: hold.request_id, at: now() });
         return true;
       });
     },

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { ApiKeyRecord, KeyRepository, NewApiKey } from '../store.js';
 import type { ApiKeysTable, Database } from './schema.js';
+import { precompiled } from './precompiled.js';
 
 export function toKeyRecord(row: Selectable<ApiKeysTable>): ApiKeyRecord {
   return {
@@ -25,6 +26,8 @@ export function toKeyRecord(row: Selectable<ApiKeysTable>): ApiKeyRecord {
 export const newKeyId = () => `key_${randomBytes(6).toString('hex')}`;
 
 export function keyRepository(db: Kysely<Database>, now: () => number): KeyRepository {
+  // Every request to the public API looks its key up: compiled once (precompiled.ts).
+  const byHash = precompiled<{ hash: string }, Selectable<ApiKeysTable>>(db, (d, slot) => d.selectFrom('api_keys').selectAll().where('hash', '=', slot('hash')));
   return {
     async create(key: NewApiKey) {
       const createdAt = now();
@@ -58,7 +61,7 @@ export function keyRepository(db: Kysely<Database>, now: () => number): KeyRepos
     },
 
     async findByHash(hash) {
-      const row = await db.selectFrom('api_keys').selectAll().where('hash', '=', hash).executeTakeFirst();
+      const [row] = (await byHash(db, { hash })).rows;
       return row && toKeyRecord(row);
     },
 

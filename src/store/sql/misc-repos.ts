@@ -1,10 +1,11 @@
 /** @module Banned words, the usage log and settings in SQL: small tables with plain access. */
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import { byCodeUnit } from './order.js';
-import { bumpRevision, readRevision } from './revision.js';
+import { bumpRevision, revisionReader } from './revision.js';
 import { toEntry } from './usage-reports-repo.js';
 import type { BannedWordRepository, SettingRepository, UsageRepository, UsageRow } from '../store.js';
 import type { Database } from './schema.js';
+import { precompiled } from './precompiled.js';
 
 const REVISION = 'banned_words_revision';
 
@@ -33,33 +34,40 @@ export function bannedWordRepository(db: Kysely<Database>, now: () => number): B
       // Sorted here rather than by ORDER BY, so the order is the same whatever the collation.
       return rows.map((r) => r.word).sort(byCodeUnit);
     },
-    revision: () => readRevision(db, REVISION),
+    revision: revisionReader(db, REVISION),
   };
 }
 
+type UsageValues = Omit<Insertable<Database['usage_log']>, 'id'>;
+
 export function usageRepository(db: Kysely<Database>): UsageRepository {
+  // Every generation writes one row: compiled once (precompiled.ts).
+  const insertRow = precompiled<Required<UsageValues>>(db, (d, slot) =>
+    d.insertInto('usage_log').values({
+      request_id: slot('request_id'), key_id: slot('key_id'), endpoint: slot('endpoint'), model: slot('model'), status: slot('status'),
+      error_name: slot('error_name'), channel: slot('channel'), credits: slot('credits'), latency_ms: slot('latency_ms'), ip: slot('ip'),
+      client_id: slot('client_id'), client_user_id: slot('client_user_id'), client_version: slot('client_version'), created_at: slot('created_at'), attempts: slot('attempts'),
+    }),
+  );
   return {
     async insert(row: UsageRow) {
-      await db
-        .insertInto('usage_log')
-        .values({
-          request_id: row.requestId,
-          key_id: row.keyId,
-          endpoint: row.endpoint,
-          model: row.model,
-          status: row.status,
-          error_name: row.errorName,
-          channel: row.channel,
-          credits: row.credits,
-          latency_ms: row.latencyMs,
-          ip: row.ip,
-          client_id: row.clientId,
-          client_user_id: row.clientUserId,
-          client_version: row.clientVersion,
-          created_at: row.createdAt,
-          attempts: row.attempts.length ? JSON.stringify(row.attempts) : null,
-        })
-        .execute();
+      await insertRow(db, {
+        request_id: row.requestId,
+        key_id: row.keyId,
+        endpoint: row.endpoint,
+        model: row.model,
+        status: row.status,
+        error_name: row.errorName,
+        channel: row.channel,
+        credits: row.credits,
+        latency_ms: row.latencyMs,
+        ip: row.ip,
+        client_id: row.clientId,
+        client_user_id: row.clientUserId,
+        client_version: row.clientVersion,
+        created_at: row.createdAt,
+        attempts: row.attempts.length ? JSON.stringify(row.attempts) : null,
+      });
     },
     async query({ keyId, since, limit }) {
       let q = db.selectFrom('usage_log').selectAll().orderBy('id', 'desc').limit(limit);

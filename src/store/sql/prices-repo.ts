@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { PriceRepository } from '../admin-store.js';
 import type { AdminTables } from './admin-schema.js';
 import { byCodeUnit } from './order.js';
-import { bumpRevision, readRevision } from './revision.js';
+import { bumpRevision, revisionReader } from './revision.js';
 import type { Database } from './schema.js';
 
 const REVISION = 'prices_revision';
@@ -38,6 +38,6 @@ export function priceRepository(base: Kysely<Database>, now: () => number): Pric
         return removed;
       });
     },
-    revision: () => readRevision(base, REVISION),
+    revision: revisionReader(base, REVISION),
   };
 }

@@ -1,6 +1,7 @@
 /** @module Revision counters in the settings table, bumped inside the transaction that changes what they count. */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
+import { precompiled } from './precompiled.js';
 
 export function bumpRevision(db: Kysely<Database>, name: string): Promise<unknown> {
   // BIGINT, not INTEGER: INTEGER is 64-bit in SQLite but 32-bit in PostgreSQL; BIGINT is 64-bit in both.
@@ -11,7 +12,11 @@ export function bumpRevision(db: Kysely<Database>, name: string): Promise<unknow
     .execute();
 }
 
-export async function readRevision(db: Kysely<Database>, name: string): Promise<number> {
-  const row = await db.selectFrom('settings').select('value').where('name', '=', name).executeTakeFirst();
-  return row ? Number(row.value) : 0;
+/** Reads the counter `name` (0 before its first bump); compiled once, as every request reads a few. */
+export function revisionReader(db: Kysely<Database>, name: string): () => Promise<number> {
+  const read = precompiled<{ name: string }, { value: string }>(db, (d, slot) => d.selectFrom('settings').select('value').where('name', '=', slot('name')));
+  return async () => {
+    const [row] = (await read(db, { name })).rows;
+    return row ? Number(row.value) : 0;
+  };
 }
