@@ -1,7 +1,7 @@
 /**
  * @module `npm run bench:profile`: where aigate's CPU goes on the pass-through path. Starts the
  * fake upstream and the built station under `node --cpu-prof`, drives it with wrk at c=64
- * (BENCH_SECONDS, default 10; BENCH_ACCEPT=application/json for the JSON answer), stops it so
+ * after a 3 s warm-up (BENCH_SECONDS, default 10; BENCH_ACCEPT=application/json for the JSON answer), stops it so
  * the profile is written, and prints self time by function and by package. The benchmark says
  * how far from the floor the station is; this says which code to look at.
  */
@@ -11,40 +11,12 @@ import { startAigate } from './aigate.js';
 import { bundleChildren } from './bundle.js';
 import { readOptions } from './options.js';
 import { pinCores } from './pinning.js';
+import { selfTimes, type CpuProfile } from './cpu-profile.js';
+import { cpuSeconds } from './proc-stats.js';
 import { startChild, stopAll } from './processes.js';
 import { sd3Request, type Accept } from './requests.js';
 import { buildUpstreamPng } from './upstream-image.js';
 import { ensureWrk, runWrk } from './wrk.js';
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-}
-interface CpuProfile {
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-}
-
-/** Self time (ms) per function and per package or file area, from one .cpuprofile. */
-export function selfTimes(profile: CpuProfile): { byFunction: Map<string, number>; byArea: Map<string, number>; totalMs: number } {
-  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
-  const byFunction = new Map<string, number>();
-  const byArea = new Map<string, number>();
-  let totalMs = 0;
-  profile.samples.forEach((id, i) => {
-    const ms = (profile.timeDeltas[i] ?? 0) / 1000;
-    const frame = nodes.get(id)?.callFrame;
-    if (!frame) return;
-    totalMs += ms;
-    const file = frame.url.replace(/^file:\/\//, '');
-    const area = file.includes('node_modules/') ? file.split('node_modules/').pop()!.split('/').slice(0, file.includes('/@') ? 2 : 1).join('/') : file.includes('/dist/') ? `dist/${file.split('/dist/')[1]}` : file || `(${frame.functionName || 'native'})`;
-    const fn = `${frame.functionName || '(anonymous)'} ${area}:${frame.lineNumber + 1}`;
-    byFunction.set(fn, (byFunction.get(fn) ?? 0) + ms);
-    byArea.set(area, (byArea.get(area) ?? 0) + ms);
-  });
-  return { byFunction, byArea, totalMs };
-}
 
 const top = (map: Map<string, number>, n: number, total: number) =>
   [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, ms]) => `${ms.toFixed(0).padStart(7)} ms ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${name}`);
@@ -57,7 +29,8 @@ async function main() {
   await ensureWrk();
   const bundles = await bundleChildren(options.root, options.work);
   const pngFile = path.join(options.work, 'upstream-profile.png');
-  writeFileSync(pngFile, await buildUpstreamPng());
+  // BENCH_UPSTREAM_BYTES: a smaller answer separates the per-request cost from the per-byte cost.
+  writeFileSync(pngFile, await buildUpstreamPng(Number(process.env.BENCH_UPSTREAM_BYTES ?? 1_400_000)));
   const profDir = path.join(options.work, 'cpu-profile');
   rmSync(profDir, { recursive: true, force: true });
   const upstreamKey = 'sk-upstream-profile';
@@ -67,8 +40,12 @@ async function main() {
   });
   const station = await startAigate({ root: options.root, work: options.work, name: 'profile', core: cores.gateway, upstream: { url: upstream.match[1]!, key: upstreamKey }, imageStore: options.aigateImageStore, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] });
   const job = { tool: 'wrk' as const, ...sd3Request(station.url, station.key, accept), connections: 64, seconds, timeoutSeconds: 60 };
+  await runWrk({ ...job, seconds: 3 }, options.work); // warm-up: the JIT, pools and caches
+  const cpuBefore = cpuSeconds([station.child.pid]);
   const result = await runWrk(job, options.work);
+  const cpuMs = (cpuSeconds([station.child.pid]) - cpuBefore) * 1000;
   console.log(`${result.ok} ok, ${result.non2xx} non-2xx, ${result.errors} errors in ${(result.elapsedMs / 1000).toFixed(1)} s: ${((result.ok * 1000) / result.elapsedMs).toFixed(1)} req/s`);
+  console.log(`station CPU, all threads, after the warm-up: ${(cpuMs / Math.max(result.ok, 1)).toFixed(3)} ms per answered request`);
   await station.child.stop();
   await stopAll();
   const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));

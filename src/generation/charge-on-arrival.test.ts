@@ -21,6 +21,8 @@ async function* chunks(...parts: (string | Error)[]) {
     yield Buffer.from(part);
   }
 }
+/** Length unknown: the last whole chunk is what waits for the capture. */
+const image = (...parts: (string | Error)[]) => ({ length: undefined, chunks: chunks(...parts) });
 const read = async (stream: AsyncIterable<Buffer>, seen: string[]) => {
   for await (const chunk of stream) seen.push(`${chunk}`);
 };
@@ -28,7 +30,7 @@ const read = async (stream: AsyncIterable<Buffer>, seen: string[]) => {
 test('the last chunk goes out only after the capture', async () => {
   const { settle, events } = settlement(true);
   const seen: string[] = [];
-  const stream = chargeOnArrival(chunks('a', 'b', 'c'), settle, trace(), new AbortController().signal);
+  const stream = chargeOnArrival(image('a', 'b', 'c'), settle, trace(), new AbortController().signal);
   for await (const chunk of stream) {
     seen.push(`${chunk}`);
     events.push(`sent ${chunk}`);
@@ -36,11 +38,17 @@ test('the last chunk goes out only after the capture', async () => {
   assert.deepEqual(events, ['sent a', 'sent b', 'capture', 'sent c', 'captured']);
 });
 
+test('with the length declared, only the last byte waits for the capture', async () => {
+  const { settle, events } = settlement(true);
+  for await (const chunk of chargeOnArrival({ length: 7, chunks: chunks('abc', 'defg') }, settle, trace(), new AbortController().signal)) events.push(`sent ${chunk}`);
+  assert.deepEqual(events, ['sent abc', 'sent def', 'capture', 'sent g', 'captured']);
+});
+
 test('a hold that expired before the capture: the last chunk is withheld, the hold released, a 500 recorded', async () => {
   const { settle, events } = settlement(false);
   const seen: string[] = [];
   const t = trace();
-  await assert.rejects(read(chargeOnArrival(chunks('a', 'b'), settle, t, new AbortController().signal), seen), (e) => e instanceof GatewayError && e.status === 500);
+  await assert.rejects(read(chargeOnArrival(image('a', 'b'), settle, t, new AbortController().signal), seen), (e) => e instanceof GatewayError && e.status === 500);
   assert.deepEqual(seen, ['a']);
   assert.deepEqual(events, ['capture', 'release']);
   assert.deepEqual(t.cutShort, { status: 500, errorName: 'internal_error' });
@@ -49,7 +57,7 @@ test('a hold that expired before the capture: the last chunk is withheld, the ho
 test('an upstream that breaks off: released, never captured, recorded as the upstream’s failure on its attempt', async () => {
   const { settle, events } = settlement(true);
   const t = trace();
-  await assert.rejects(read(chargeOnArrival(chunks('a', 'b', new UpstreamFailure('broken', 'cut', true)), settle, t, new AbortController().signal), []), (e) => e instanceof GatewayError && e.status === 502);
+  await assert.rejects(read(chargeOnArrival(image('a', 'b', new UpstreamFailure('broken', 'cut', true)), settle, t, new AbortController().signal), []), (e) => e instanceof GatewayError && e.status === 502);
   assert.deepEqual(events, ['release']);
   assert.deepEqual(t.cutShort, { status: 502, errorName: 'upstream_error' });
   assert.deepEqual(t.attempts.map((a) => a.outcome), ['broken']);
@@ -61,7 +69,7 @@ test('a client that left: released, its reason passed on, nothing recorded as th
   const reason = new GatewayError('client_closed_request', ['client: closed the connection']);
   left.abort(reason);
   const t = trace();
-  const stream = chargeOnArrival(chunks('a', reason), settle, t, left.signal);
+  const stream = chargeOnArrival(image('a', reason), settle, t, left.signal);
   await assert.rejects(read(stream, []), (e) => e === reason);
   assert.deepEqual(events, ['release'], 'released once, though the abort also fired before the first read');
   assert.equal(t.cutShort, undefined);
@@ -70,7 +78,7 @@ test('a client that left: released, its reason passed on, nothing recorded as th
 test('a stream dropped before its first read is released when the client leaves', async () => {
   const { settle, events } = settlement(true);
   const left = new AbortController();
-  const stream = chargeOnArrival(chunks('a'), settle, trace(), left.signal);
+  const stream = chargeOnArrival(image('a'), settle, trace(), left.signal);
   await stream.return(undefined);
   assert.deepEqual(events, []);
   left.abort(new Error('gone'));

@@ -5,6 +5,7 @@
  * charged; the client then sees a cut connection, never a short image that looks whole.
  */
 import { internalError, upstreamError, upstreamTimeout } from '../errors.js';
+import type { ImageStream } from '../providers/provider.js';
 import { UpstreamFailure } from '../providers/upstream-failure.js';
 import type { GenerationTrace } from './generate-image.js';
 
@@ -29,11 +30,11 @@ function cutShortBy(error: unknown, trace: GenerationTrace, signal: AbortSignal)
 }
 
 /**
- * `chunks` as the client's stream, charged as it ends. A stream dropped before its first read
+ * The image's chunks as the client's stream, charged as it ends. A stream dropped before its first read
  * (the client left while the response was being set up) never runs its body, so the signal's
  * abort releases the hold then.
  */
-export function chargeOnArrival(chunks: AsyncIterable<Buffer>, settlement: Settlement, trace: GenerationTrace, signal: AbortSignal): AsyncGenerator<Buffer> {
+export function chargeOnArrival({ chunks, length }: ImageStream, settlement: Settlement, trace: GenerationTrace, signal: AbortSignal): AsyncGenerator<Buffer> {
   let started = false;
   let over = false; // a hold settles once, however its stream ends
   const settle: Settlement = {
@@ -58,17 +59,26 @@ export function chargeOnArrival(chunks: AsyncIterable<Buffer>, settlement: Settl
     signal.removeEventListener('abort', abandoned);
   };
   if (signal.aborted) abandoned();
-  return charged(chunks, settle, trace, signal, unwatch);
+  return charged(chunks, length, settle, trace, signal, unwatch);
 }
 
-async function* charged(chunks: AsyncIterable<Buffer>, settle: Settlement, trace: GenerationTrace, signal: AbortSignal, unwatch: () => void): AsyncGenerator<Buffer> {
+async function* charged(chunks: AsyncIterable<Buffer>, length: number | undefined, settle: Settlement, trace: GenerationTrace, signal: AbortSignal, unwatch: () => void): AsyncGenerator<Buffer> {
   unwatch();
   let captured = false;
   try {
     let held: Buffer | undefined;
+    let size = 0;
     for await (const chunk of chunks) {
       if (held) yield held;
-      held = chunk;
+      held = undefined;
+      size += chunk.length;
+      // With the length declared, every chunk but the last goes on at once and only the last byte
+      // waits for the capture: a response held up by a slow client keeps no extra chunk.
+      if (length !== undefined && size < length) yield chunk;
+      else if (length !== undefined && size === length && chunk.length > 1) {
+        yield chunk.subarray(0, -1);
+        held = chunk.subarray(-1);
+      } else held = chunk;
     }
     signal.throwIfAborted();
     captured = await settle.capture();

@@ -127,7 +127,7 @@ async function admitAndGenerate(deps: GenerateDeps, key: ApiKeyRecord, request: 
           captured: () => (report(true), settled()),
         };
         handedOn = true;
-        return { ...generated, result: { ...generated.result, stream: { ...stream, chunks: chargeOnArrival(stream.chunks, settlement, ctx.trace, ctx.signal) } } };
+        return { ...generated, result: { ...generated.result, stream: { ...stream, chunks: chargeOnArrival(stream, settlement, ctx.trace, ctx.signal) } } };
       }
       captured = await deps.store.credits.capture(hold.holdId);
       // The lease ran out and a sweep took the hold back (decision 56): no charge, so no image.

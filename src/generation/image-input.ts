@@ -3,7 +3,7 @@
  * each side at least 64 px, at most 9,437,184 pixels. sharp reads the header first and refuses an
  * over-large declaration before allocating anything, which is what stops a decompression bomb.
  */
-import sharp from 'sharp';
+import { loadSharp } from '../codecs/lazy-sharp.js';
 import type { InputImage, OutputFormat } from '../providers/provider.js';
 
 export const MAX_INPUT_PIXELS = 9_437_184;
@@ -16,7 +16,7 @@ export type InspectedImage = { ok: true; image: InputImage } | { ok: false; prob
 export async function inspectImage(bytes: Buffer, field = 'image', maxSide = Infinity): Promise<InspectedImage> {
   const notAnImage = { ok: false, problem: `${field}: must be a jpeg, png or webp image` } as const;
   if (bytes.length === 0) return notAnImage;
-  const meta = await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS })
+  const meta = await (await loadSharp())(bytes, { limitInputPixels: MAX_INPUT_PIXELS })
     .metadata()
     .catch((error: Error) => error);
   if (meta instanceof Error) {
@@ -37,7 +37,7 @@ export async function inspectImage(bytes: Buffer, field = 'image', maxSide = Inf
   }
   try {
     // A header can be intact over a truncated or corrupt body: decode it all, shrunk on load.
-    await sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'warning' }).resize(16, 16, { fit: 'fill' }).raw().toBuffer();
+    await (await loadSharp())(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'warning' }).resize(16, 16, { fit: 'fill' }).raw().toBuffer();
   } catch {
     return { ok: false, problem: `${field}: is truncated or corrupt` };
   }

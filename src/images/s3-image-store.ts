@@ -1,9 +1,10 @@
 /**
  * @module Images in an S3 bucket, or any server speaking S3's REST protocol (MinIO, Cloudflare R2,
  * Ceph, Garage...), through the AWS SDK: PutObject, GetObject and DeleteObjects under one key
- * prefix. Shared by every replica, unlike a local disk.
+ * prefix. Shared by every replica, unlike a local disk. The SDK (about 25 MB of memory once
+ * loaded) is imported on first use, so a station with S3 off never loads it.
  */
-import { DeleteObjectsCommand, GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import type { S3Settings } from './image-config.js';
 import type { ImageStore, StoredImage } from './image-store.js';
@@ -20,11 +21,13 @@ export interface S3StoreOptions {
 /** S3 takes at most 1,000 keys per DeleteObjects call. */
 const DELETE_BATCH = 1000;
 
-const isMissing = (error: unknown) =>
-  error instanceof S3ServiceException && (error.name === 'NoSuchKey' || error.name === 'NotFound' || error.$metadata.httpStatusCode === 404);
+type Sdk = typeof import('@aws-sdk/client-s3');
 
-export function s3ImageStore(settings: S3Settings, options: S3StoreOptions = {}): ImageStore {
-  const client = new S3Client({
+const isMissing = (sdk: Sdk, error: unknown) =>
+  error instanceof sdk.S3ServiceException && (error.name === 'NoSuchKey' || error.name === 'NotFound' || error.$metadata.httpStatusCode === 404);
+
+const newClient = (sdk: Sdk, settings: S3Settings, options: S3StoreOptions): S3Client =>
+  new sdk.S3Client({
     region: settings.region,
     endpoint: settings.endpoint,
     forcePathStyle: settings.forcePathStyle,
@@ -41,6 +44,10 @@ export function s3ImageStore(settings: S3Settings, options: S3StoreOptions = {})
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
+
+export function s3ImageStore(settings: S3Settings, options: S3StoreOptions = {}): ImageStore {
+  let loading: Promise<{ sdk: Sdk; client: S3Client }> | undefined;
+  const connect = () => (loading ??= import('@aws-sdk/client-s3').then((sdk) => ({ sdk, client: newClient(sdk, settings, options) })));
   const Bucket = settings.bucket;
   const keyOf = (key: string) => `${settings.prefix}${key}`;
 
@@ -48,25 +55,28 @@ export function s3ImageStore(settings: S3Settings, options: S3StoreOptions = {})
     kind: 's3',
 
     async put(key, bytes, contentType) {
-      await client.send(new PutObjectCommand({ Bucket, Key: keyOf(key), Body: bytes, ContentType: contentType, ContentLength: bytes.length }));
+      const { sdk, client } = await connect();
+      await client.send(new sdk.PutObjectCommand({ Bucket, Key: keyOf(key), Body: bytes, ContentType: contentType, ContentLength: bytes.length }));
     },
 
     async get(key): Promise<StoredImage | undefined> {
+      const { sdk, client } = await connect();
       try {
-        const object = await client.send(new GetObjectCommand({ Bucket, Key: keyOf(key) }));
+        const object = await client.send(new sdk.GetObjectCommand({ Bucket, Key: keyOf(key) }));
         if (!object.Body || object.ContentLength === undefined) throw new Error(`GetObject ${keyOf(key)} answered without a body or its length`);
         // In Node the body is the response's IncomingMessage.
         return { body: object.Body as Readable, contentType: object.ContentType ?? 'application/octet-stream', length: object.ContentLength };
       } catch (error) {
-        if (isMissing(error)) return undefined;
+        if (isMissing(sdk, error)) return undefined;
         throw error;
       }
     },
 
     async delete(keys) {
+      const { sdk, client } = await connect();
       for (let i = 0; i < keys.length; i += DELETE_BATCH) {
         const Objects = keys.slice(i, i + DELETE_BATCH).map((key) => ({ Key: keyOf(key) }));
-        const answer = await client.send(new DeleteObjectsCommand({ Bucket, Delete: { Objects, Quiet: true } }));
+        const answer = await client.send(new sdk.DeleteObjectsCommand({ Bucket, Delete: { Objects, Quiet: true } }));
         // S3 reports keys that were already gone as deleted; anything in Errors is a real failure.
         const failed = answer.Errors ?? [];
         if (failed.length > 0) {
@@ -76,6 +86,8 @@ export function s3ImageStore(settings: S3Settings, options: S3StoreOptions = {})
       }
     },
 
-    close: async () => client.destroy(),
+    close: async () => {
+      if (loading) (await loading).client.destroy();
+    },
   };
 }

@@ -2,7 +2,7 @@
  * @module Output formats: sniff what an upstream returned and re-encode with sharp only when it is
  * not what the client asked for (most upstreams cannot produce every format).
  */
-import sharp from 'sharp';
+import { loadSharp } from '../codecs/lazy-sharp.js';
 import type { OutputFormat } from './provider.js';
 import { UpstreamFailure } from './upstream-failure.js';
 
@@ -23,7 +23,7 @@ export async function inFormat(bytes: Buffer, format: OutputFormat): Promise<Buf
   if (!found) throw new UpstreamFailure('broken', 'the upstream returned something that is not an image', true);
   if (found === format) return bytes;
   try {
-    return await sharp(bytes).toFormat(format, format === 'png' ? { compressionLevel: 4 } : { quality: 90 }).toBuffer();
+    return await (await loadSharp())(bytes).toFormat(format, format === 'png' ? { compressionLevel: 4 } : { quality: 90 }).toBuffer();
   } catch (error) {
     throw new UpstreamFailure('broken', 'the upstream image could not be decoded', true, undefined, { cause: error });
   }

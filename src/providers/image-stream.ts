@@ -58,11 +58,12 @@ export async function readImageHead(source: AsyncIterator<Buffer>): Promise<Imag
  * The head's chunks, then the rest of `source`; throws when the total differs from a declared
  * `length` (an answer cut short must never pass for a whole image).
  */
-export async function* passOn(head: readonly Buffer[], source: AsyncIterator<Buffer>, length: number | undefined): AsyncGenerator<Buffer> {
+export async function* passOn(head: Buffer[], source: AsyncIterator<Buffer>, length: number | undefined): AsyncGenerator<Buffer> {
   let size = 0;
   let finished = false;
   try {
-    for (const chunk of head) {
+    // Taken out as they go, so the head's chunks are not kept for the life of the stream.
+    for (let chunk = head.shift(); chunk; chunk = head.shift()) {
       size += chunk.length;
       yield chunk;
     }

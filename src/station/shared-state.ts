@@ -5,12 +5,8 @@
 import type { CircuitBreakers } from '../channels/circuit-breaker.js';
 import { memoryCircuitBreakers } from '../channels/circuit-breaker.js';
 import { memoryConcurrencyGate, type ConcurrencyGate } from '../channels/concurrency-gate.js';
-import { redisCircuitBreakers } from '../channels/redis-circuit-breaker.js';
-import { redisConcurrencyGate } from '../channels/redis-concurrency-gate.js';
 import type { Config } from '../config/config.js';
 import { memoryRateLimiter, type RateLimiter } from '../rate-limit/limiter.js';
-import { redisRateLimiter } from '../rate-limit/redis-limiter.js';
-import { closeRedis, openRedis } from '../redis/connection.js';
 
 export interface SharedState {
   limiter: RateLimiter;
@@ -27,13 +23,6 @@ export async function sharedState(config: Config, onRedisError: (error: Error) =
   if (!config.redisUrl) {
     return { limiter: memoryRateLimiter(), gate: memoryConcurrencyGate(), breakers: memoryCircuitBreakers(breakerOptions), close: async () => {} };
   }
-  const client = await openRedis(config.redisUrl, { onError: onRedisError });
-  const prefix = config.redisPrefix;
-  return {
-    limiter: redisRateLimiter(client, { prefix }),
-    gate: redisConcurrencyGate(client, { prefix }),
-    breakers: redisCircuitBreakers(client, { ...breakerOptions, prefix }),
-    redisPing: () => client.ping(),
-    close: () => closeRedis(client),
-  };
+  const { redisSharedState } = await import('./redis-state.js');
+  return redisSharedState(config.redisUrl, config.redisPrefix, breakerOptions, onRedisError);
 }

@@ -3,7 +3,8 @@
  * by aspect ratio (workflows) or from a fixed list (SDXL), which need not be the station's table
  * (5:4 is 1088x896 here, 1152x896 on SDXL), and it renders png or jpeg only.
  */
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
+import { loadSharp } from '../../codecs/lazy-sharp.js';
 import { inFormat, sniffFormat } from '../convert.js';
 import type { OutputFormat } from '../provider.js';
 import { UpstreamFailure } from '../upstream-failure.js';
@@ -20,13 +21,13 @@ export async function fitOutput(bytes: Buffer, width: number, height: number, fo
   let size: Metadata;
   try {
     // Reads the header only: cheap, and enough to know whether to touch the pixels at all.
-    size = await sharp(bytes).metadata();
+    size = await (await loadSharp())(bytes).metadata();
   } catch (error) {
     throw broken('fireworks returned an image that cannot be decoded', error);
   }
   if (size.width === width && size.height === height) return inFormat(bytes, format);
   try {
-    return await sharp(bytes)
+    return await (await loadSharp())(bytes)
       .resize(width, height, { fit: 'cover' })
       .toFormat(format, format === 'png' ? { compressionLevel: 4 } : { quality: 90 })
       .toBuffer();

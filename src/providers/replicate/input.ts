@@ -3,7 +3,7 @@
  * (stable-diffusion-3.5-large/-medium/-large-turbo, stable-diffusion-3), whose schemas share
  * `prompt`, `aspect_ratio`, `cfg`, `seed`, `output_format`, `image` and `prompt_strength`.
  */
-import sharp from 'sharp';
+import { loadSharp } from '../../codecs/lazy-sharp.js';
 import type { GenerationRequest, InputImage, OutputFormat } from '../provider.js';
 import type { ReplicateModel } from './models.js';
 
@@ -45,7 +45,7 @@ export async function buildInput(request: GenerationRequest, model: ReplicateMod
  * suggests data URIs only for small files.
  */
 export async function imageDataUri(image: InputImage, width: number, height: number): Promise<string> {
-  const jpeg = await sharp(image.bytes, { limitInputPixels: MAX_INPUT_PIXELS, autoOrient: true })
+  const jpeg = await (await loadSharp())(image.bytes, { limitInputPixels: MAX_INPUT_PIXELS, autoOrient: true })
     .resize(width, height, { fit: 'cover', position: 'centre' })
     .flatten({ background: '#ffffff' }) // JPEG has no alpha: transparency becomes paper, not black
     .jpeg({ quality: 92 })

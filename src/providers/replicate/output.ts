@@ -3,7 +3,7 @@
  * follows the input's proportions only roughly) and its format (Replicate can produce all three,
  * but a mapped model may not honour `output_format`).
  */
-import sharp from 'sharp';
+import { loadSharp } from '../../codecs/lazy-sharp.js';
 import { inFormat, sniffFormat } from '../convert.js';
 import type { OutputFormat } from '../provider.js';
 import { UpstreamFailure } from '../upstream-failure.js';
@@ -21,14 +21,14 @@ export async function fitOutput(bytes: Buffer, width: number, height: number, fo
   if (!sniffFormat(bytes)) throw broken('replicate returned something that is not an image');
   let size: { width?: number | undefined; height?: number | undefined };
   try {
-    size = await sharp(bytes, { limitInputPixels: MAX_OUTPUT_PIXELS }).metadata();
+    size = await (await loadSharp())(bytes, { limitInputPixels: MAX_OUTPUT_PIXELS }).metadata();
   } catch (error) {
     throw broken('replicate returned an image that cannot be decoded', error);
   }
   if (size.width === width && size.height === height) return inFormat(bytes, format);
   try {
     // Cover, centred: keeps the picture's proportions and trims what does not fit.
-    return await sharp(bytes, { limitInputPixels: MAX_OUTPUT_PIXELS })
+    return await (await loadSharp())(bytes, { limitInputPixels: MAX_OUTPUT_PIXELS })
       .resize(width, height, { fit: 'cover', position: 'centre' })
       .toFormat(format, format === 'png' ? { compressionLevel: 4 } : { quality: 90 })
       .toBuffer();

@@ -1,5 +1,5 @@
 /** @module Image-to-image for the sandbox: fit the client's picture to the output size and mix it in. */
-import sharp from 'sharp';
+import { loadSharp } from '../../codecs/lazy-sharp.js';
 import type { InputImage } from '../provider.js';
 
 /** Same cap as request validation (3072x3072), so a decompression bomb cannot slip through here. */
@@ -11,7 +11,7 @@ const MAX_INPUT_PIXELS = 9437184;
  * EXIF orientation is applied first so phone photos are blended the way they are viewed.
  */
 export async function loadInputPixels(image: InputImage, width: number, height: number): Promise<Buffer> {
-  const { data, info } = await sharp(image.bytes, { limitInputPixels: MAX_INPUT_PIXELS, autoOrient: true })
+  const { data, info } = await (await loadSharp())(image.bytes, { limitInputPixels: MAX_INPUT_PIXELS, autoOrient: true })
     .resize(width, height, { fit: 'cover', position: 'centre' })
     .flatten({ background: '#ffffff' }) // transparency means "paper", not black
     .toColourspace('srgb') // greyscale inputs would otherwise come back with one channel

@@ -2,7 +2,7 @@
  * @module Reads Stability's 200: the image bytes with `finish-reason` and `seed` headers, made
  * exactly the size and format the station promised its client.
  */
-import sharp from 'sharp';
+import { loadSharp } from '../../codecs/lazy-sharp.js';
 import { inFormat, sniffFormat } from '../convert.js';
 import { header, type OpenAnswer, type UpstreamAnswer } from '../http/upstream-http.js';
 import { declaredLength, passOn, readImageHead, readRest } from '../image-stream.js';
@@ -40,12 +40,12 @@ export function seedOf(answer: Pick<UpstreamAnswer, 'headers'>, sentSeed: number
  */
 export async function exactImage(bytes: Buffer, format: OutputFormat, width: number, height: number): Promise<Buffer> {
   if (!sniffFormat(bytes)) throw broken('answered 200 with something that is not an image');
-  const meta = await sharp(bytes).metadata().catch((error: unknown) => {
+  const meta = await (await loadSharp())(bytes).metadata().catch((error: unknown) => {
     throw broken('answered an image that cannot be decoded', error);
   });
   if (meta.width === width && meta.height === height) return inFormat(bytes, format);
   try {
-    return await sharp(bytes).resize(width, height, { fit: 'cover' }).toFormat(format).toBuffer();
+    return await (await loadSharp())(bytes).resize(width, height, { fit: 'cover' }).toFormat(format).toBuffer();
   } catch (error) {
     throw broken('answered an image that cannot be decoded', error);
   }

@@ -122,8 +122,8 @@ describe('stability pass-through', () => {
     assert.equal(await station.store.images.find(response.headers.get('x-request-id')!), undefined);
   });
 
-  it('an answer cut off before any byte went out is a clean 502 in Stability’s shape, not charged', async () => {
-    sim.faults.push({ kind: 'cut-after', bytes: 100 });
+  it('an answer cut off inside its head (nothing sent yet) is a clean 502 in Stability’s shape, not charged', async () => {
+    sim.faults.push({ kind: 'cut-after', bytes: 10 });
     const response = await post('image/*');
     assert.equal(response.status, 502);
     assert.equal(response.headers.get('content-type'), 'application/json; charset=utf-8');

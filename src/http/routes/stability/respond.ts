@@ -11,8 +11,8 @@ import { base64Json, collecting, jsonLength } from './stream-body.js';
 
 const MIME = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' } as const;
 
-/** Bytes buffered per response ahead of the socket: enough for a steady stream, not a whole image. */
-const STREAM_HIGH_WATER_MARK = 64 * 1024;
+/** Bytes read ahead per response beyond what the socket holds: under one upstream chunk, so a response waiting on a slow client holds one chunk, not several. */
+const STREAM_HIGH_WATER_MARK = 16 * 1024;
 
 /** True when the client's most preferred media type is application/json. */
 export function wantsJson(accept: string | undefined): boolean {
