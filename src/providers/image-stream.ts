@@ -24,8 +24,10 @@ export function imageInfo(head: Buffer): ImageInfo | undefined {
   const format = sniffFormat(head);
   if (!format) return undefined;
   try {
-    // A copy: image-size reads through the ArrayBuffer, and a view's bytes past its end are someone else's.
-    const { width, height } = imageSize(Uint8Array.prototype.slice.call(head));
+    // A copy: image-size reads through the ArrayBuffer, and a view's bytes past its end are someone
+    // else's. PNG and WebP state their size in the first 30 bytes; a JPEG's can follow its EXIF.
+    const probe = format === 'jpeg' ? head : head.subarray(0, 64);
+    const { width, height } = imageSize(Uint8Array.prototype.slice.call(probe));
     return width && height ? { format, width, height } : undefined;
   } catch {
     return undefined;
