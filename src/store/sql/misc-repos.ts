@@ -5,6 +5,7 @@ import { bumpRevision, revisionReader } from './revision.js';
 import { toEntry } from './usage-reports-repo.js';
 import type { BannedWordRepository, SettingRepository, UsageRepository, UsageRow } from '../store.js';
 import type { Database } from './schema.js';
+import { batchedPerTick } from './batched.js';
 import { precompiled } from './precompiled.js';
 
 const REVISION = 'banned_words_revision';
@@ -49,26 +50,33 @@ export function usageRepository(db: Kysely<Database>): UsageRepository {
       client_id: slot('client_id'), client_user_id: slot('client_user_id'), client_version: slot('client_version'), created_at: slot('created_at'), attempts: slot('attempts'),
     }),
   );
+  const values = (row: UsageRow): Required<UsageValues> => ({
+    request_id: row.requestId,
+    key_id: row.keyId,
+    endpoint: row.endpoint,
+    model: row.model,
+    status: row.status,
+    error_name: row.errorName,
+    channel: row.channel,
+    credits: row.credits,
+    latency_ms: row.latencyMs,
+    ip: row.ip,
+    client_id: row.clientId,
+    client_user_id: row.clientUserId,
+    client_version: row.clientVersion,
+    created_at: row.createdAt,
+    attempts: row.attempts.length ? JSON.stringify(row.attempts) : null,
+  });
+  const insertOne = async (row: UsageRow) => void (await insertRow(db, values(row)));
+  // Rows finishing in the same turn share one transaction (batched.ts), in the order they came.
+  const insert = batchedPerTick<UsageRow>(async (rows) => {
+    if (rows.length === 1) return insertOne(rows[0]!);
+    await db.transaction().execute(async (trx) => {
+      for (const row of rows) await insertRow(trx, values(row));
+    });
+  }, insertOne);
   return {
-    async insert(row: UsageRow) {
-      await insertRow(db, {
-        request_id: row.requestId,
-        key_id: row.keyId,
-        endpoint: row.endpoint,
-        model: row.model,
-        status: row.status,
-        error_name: row.errorName,
-        channel: row.channel,
-        credits: row.credits,
-        latency_ms: row.latencyMs,
-        ip: row.ip,
-        client_id: row.clientId,
-        client_user_id: row.clientUserId,
-        client_version: row.clientVersion,
-        created_at: row.createdAt,
-        attempts: row.attempts.length ? JSON.stringify(row.attempts) : null,
-      });
-    },
+    insert,
     async query({ keyId, since, limit }) {
       let q = db.selectFrom('usage_log').selectAll().orderBy('id', 'desc').limit(limit);
       if (keyId) q = q.where('key_id', '=', keyId);
