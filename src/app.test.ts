@@ -51,6 +51,7 @@ describe('the app', () => {
       try {
         const response = await station.app.inject({ method: 'POST', url: '/v2beta/stable-image/generate/sd3', headers: { 'x-forwarded-for': '198.51.100.7, 203.0.113.9' }, remoteAddress: '127.0.0.1' });
         assert.equal(response.statusCode, 401);
+        await station.usageLogged(String(response.headers['x-request-id']));
         const [row] = await station.store.usage.query({ limit: 1 });
         assert.equal(row?.ip, expected);
       } finally {

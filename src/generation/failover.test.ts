@@ -57,6 +57,7 @@ describe('failover and billing across channels', () => {
     return { balance: k.balance, held: k.held, charges: charges.length, open: await station.store.credits.openHolds(key.id) };
   };
   const attemptsOf = async (requestId: string) => {
+    await station.usageLogged(requestId);
     const [row] = (await station.store.usage.query({ limit: 50 })).filter((r) => r.requestId === requestId);
     assert.ok(row, 'a usage row');
     return { status: row.status, credits: row.credits, attempts: row.attempts.map((a) => `${a.channel}:${a.status ?? '-'}:${a.outcome}`) };

@@ -9,7 +9,7 @@ import { contentModeration, internalError, noChannelAvailable, paymentRequired, 
 import type { GenerationRequest, ProviderAnswer } from '../providers/provider.js';
 import type { ApiKeyRecord, Store, UsageAttempt } from '../store/store.js';
 import { formatCredits } from '../billing/credits.js';
-import { chargeOnArrival } from './charge-on-arrival.js';
+import { chargeOnArrival, type Settlement } from './charge-on-arrival.js';
 import { dispatch, type DispatchDeps } from './dispatch.js';
 import type { Moderator } from './moderation.js';
 
@@ -85,6 +85,38 @@ export function generateImage(deps: GenerateDeps, key: ApiKeyRecord, request: Ge
   return admitAndGenerate(deps, key, request, ctx, settled);
 }
 
+/** Holds the price on the key. @throws 402 naming what is short (the balance, or the spending cap). */
+async function holdPrice(deps: GenerateDeps, key: ApiKeyRecord, price: number, ctx: GenerateContext): Promise<string> {
+  const hold = await deps.store.credits.hold(key.id, price, ctx.requestId, deps.now() + deps.holdLeaseSeconds * 1000);
+  if (hold.ok) return hold.holdId;
+  throw paymentRequired(
+    hold.reason === 'cap_reached'
+      ? `credits: this key's spending cap does not allow another ${formatCredits(price)} credits`
+      : `credits: the balance is below this model's price of ${formatCredits(price)} credits`,
+  );
+}
+
+/** How a hold ends: captured (the trace then carries the charge) or released; either is reported once settled. */
+function settlementOf(deps: GenerateDeps, holdId: string, price: number, ctx: GenerateContext, settled: () => void): Settlement {
+  const report = (captured: boolean) => deps.onSettled?.({ requestId: ctx.requestId, captured, amount: price });
+  return {
+    capture: async () => {
+      const done = await deps.store.credits.capture(holdId);
+      if (done) ctx.trace.credits = price;
+      return done;
+    },
+    release: async () => {
+      try {
+        await deps.store.credits.release(holdId);
+      } finally {
+        report(false);
+        settled();
+      }
+    },
+    captured: () => (report(true), settled()),
+  };
+}
+
 async function admitAndGenerate(deps: GenerateDeps, key: ApiKeyRecord, request: GenerationRequest, ctx: GenerateContext, settled: () => void): Promise<Generated> {
   let handedOn = false;
   try {
@@ -93,52 +125,26 @@ async function admitAndGenerate(deps: GenerateDeps, key: ApiKeyRecord, request: 
     if (await deps.moderator.flags(ctx.screened ?? [request.prompt, request.negativePrompt])) throw contentModeration();
     const price = deps.prices ? await deps.prices.priceOf(request.model) : deps.models.get(request.model)?.price;
     if (price === undefined) throw noChannelAvailable(request.model);
-
-    const hold = await deps.store.credits.hold(key.id, price, ctx.requestId, deps.now() + deps.holdLeaseSeconds * 1000);
-    if (!hold.ok) {
-      throw paymentRequired(
-        hold.reason === 'cap_reached'
-          ? `credits: this key's spending cap does not allow another ${formatCredits(price)} credits`
-          : `credits: the balance is below this model's price of ${formatCredits(price)} credits`,
-      );
-    }
-    const report = (captured: boolean) => deps.onSettled?.({ requestId: ctx.requestId, captured, amount: price });
+    const holdId = await holdPrice(deps, key, price, ctx);
+    const settle = settlementOf(deps, holdId, price, ctx, settled);
     let captured = false;
     try {
       const generated = await dispatch(deps, request, { signal: ctx.signal, attempts: ctx.trace.attempts });
       ctx.trace.channel = generated.channel;
       ctx.signal.throwIfAborted();
       if ('stream' in generated.result) {
+        // Charged as the stream ends (charge-on-arrival.ts), which also settles the hold.
         const { stream } = generated.result;
-        const settlement = {
-          capture: async () => {
-            const done = await deps.store.credits.capture(hold.holdId);
-            if (done) ctx.trace.credits = price;
-            return done;
-          },
-          release: async () => {
-            try {
-              await deps.store.credits.release(hold.holdId);
-            } finally {
-              report(false);
-              settled();
-            }
-          },
-          captured: () => (report(true), settled()),
-        };
         handedOn = true;
-        return { ...generated, result: { ...generated.result, stream: { ...stream, chunks: chargeOnArrival(stream, settlement, ctx.trace, ctx.signal) } } };
+        return { ...generated, result: { ...generated.result, stream: { ...stream, chunks: chargeOnArrival(stream, settle, ctx.trace, ctx.signal) } } };
       }
-      captured = await deps.store.credits.capture(hold.holdId);
+      captured = await settle.capture();
       // The lease ran out and a sweep took the hold back (decision 56): no charge, so no image.
-      if (!captured) throw Object.assign(internalError(), { cause: new Error(`hold ${hold.holdId} expired before capture`) });
-      ctx.trace.credits = price;
+      if (!captured) throw Object.assign(internalError(), { cause: new Error(`hold ${holdId} expired before capture`) });
       return generated;
     } finally {
-      if (!handedOn) {
-        if (!captured) await deps.store.credits.release(hold.holdId);
-        report(captured);
-      }
+      if (!handedOn && captured) settle.captured();
+      else if (!handedOn) await settle.release();
     }
   } finally {
     if (!handedOn) settled();

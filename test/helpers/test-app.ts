@@ -42,6 +42,8 @@ export interface TestStation {
   store: Store;
   config: Config;
   secrets: SecretBox;
+  /** Resolves once the request's usage-log row is written (rows are written after the response). */
+  usageLogged(requestId: string): Promise<void>;
   /** Creates a key; `credits` is a decimal string like "6.5". */
   key(options?: Omit<KeyOptions, 'credits'> & { credits?: string }): Promise<{ id: string; plaintext: string }>;
   close(): Promise<void>;
@@ -59,13 +61,21 @@ export async function testStation(
   const config = loadConfig({ AIGATE_LOG_LEVEL: 'silent', AIGATE_IMAGE_STORE: 'off', ...options.env });
   const store = options.store ?? (await openStore({ sqlitePath: ':memory:', now: options.now }));
   const secrets = secretBox(randomBytes(32));
-  const app = await buildApp({ config, store, secrets, router: options.router, now: options.now, onSettled: options.onSettled, limiter: options.limiter, gate: options.gate, breakers: options.breakers, draining: options.draining, shutdown: options.shutdown, metricsToken: options.metricsToken, redisPing: options.redisPing, logStream: options.logStream, onUsageLogged: options.onUsageLogged });
+  const logged = new Set<string>();
+  const waiting = new Map<string, () => void>();
+  const onUsageLogged = (requestId: string) => {
+    logged.add(requestId);
+    waiting.get(requestId)?.();
+    options.onUsageLogged?.(requestId);
+  };
+  const app = await buildApp({ config, store, secrets, router: options.router, now: options.now, onSettled: options.onSettled, limiter: options.limiter, gate: options.gate, breakers: options.breakers, draining: options.draining, shutdown: options.shutdown, metricsToken: options.metricsToken, redisPing: options.redisPing, logStream: options.logStream, onUsageLogged });
   await app.ready();
   return {
     app,
     store,
     config,
     secrets,
+    usageLogged: (requestId) => (logged.has(requestId) ? Promise.resolve() : new Promise((resolve) => waiting.set(requestId, resolve))),
     async key(keyOptions = {}) {
       const { key, plaintext } = await createApiKey(store, { ...keyOptions, credits: parseCredits(keyOptions.credits ?? '100') });
       return { id: key.id, plaintext };
