@@ -84,3 +84,14 @@ test('a stream dropped before its first read is released when the client leaves'
   left.abort(new Error('gone'));
   assert.deepEqual(events, ['release']);
 });
+
+test('a stream ended by the station shutting down is recorded as its 503, not as the client leaving', async () => {
+  const { settle, events } = settlement(true);
+  const stopping = new AbortController();
+  const reason = new GatewayError('service_unavailable', ['the station is shutting down']);
+  stopping.abort(reason);
+  const t = trace();
+  await assert.rejects(read(chargeOnArrival(image('a', reason), settle, t, stopping.signal), []), (e) => e === reason);
+  assert.deepEqual(events, ['release']);
+  assert.deepEqual(t.cutShort, { status: 503, errorName: 'service_unavailable' });
+});

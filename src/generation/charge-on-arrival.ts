@@ -4,7 +4,7 @@
  * after that. An answer that breaks off, times out or is left by its client is released, never
  * charged; the client then sees a cut connection, never a short image that looks whole.
  */
-import { internalError, upstreamError, upstreamTimeout } from '../errors.js';
+import { GatewayError, internalError, upstreamError, upstreamTimeout } from '../errors.js';
 import type { ImageStream } from '../providers/provider.js';
 import { UpstreamFailure } from '../providers/upstream-failure.js';
 import type { GenerationTrace } from './generate-image.js';
@@ -20,7 +20,12 @@ export interface Settlement {
 
 /** How the usage log, logs and metrics record a response cut off after its head went out. */
 function cutShortBy(error: unknown, trace: GenerationTrace, signal: AbortSignal): Error {
-  if (signal.aborted && !(error instanceof UpstreamFailure)) return error as Error; // the client left: 499
+  if (signal.aborted && !(error instanceof UpstreamFailure)) {
+    // The client left (499, the default), or the station is shutting down (503): the signal says which.
+    const reason: unknown = signal.reason;
+    if (reason instanceof GatewayError && reason.code !== 'client_closed_request') trace.cutShort = { status: reason.status, errorName: reason.code };
+    return error as Error;
+  }
   const failure = error instanceof UpstreamFailure ? error : undefined;
   const mapped = failure ? (failure.kind === 'timeout' ? upstreamTimeout() : upstreamError()) : internalError();
   trace.cutShort = { status: mapped.status, errorName: mapped.code };

@@ -11,6 +11,7 @@ import { GatewayError, noChannelAvailable, upstreamError, upstreamTimeout } from
 import type { GenerationRequest, ProviderAnswer } from '../providers/provider.js';
 import { UpstreamFailure } from '../providers/upstream-failure.js';
 import type { UsageAttempt } from '../store/store.js';
+import { judgedStream } from './stream-verdict.js';
 
 export interface DispatchDeps {
   router: ChannelRouter;
@@ -56,6 +57,18 @@ async function attempt(deps: DispatchDeps, channel: RoutedChannel, request: Gene
     const callCtx = { signal: AbortSignal.any([signal, AbortSignal.timeout(channel.timeoutMs)]) };
     const result = channel.provider.stream ? await channel.provider.stream(request, callCtx) : await channel.provider.generate(request, callCtx);
     record(200, 'ok');
+    if ('stream' in result) {
+      // The breaker hears about a streamed image when it ends (stream-verdict.ts).
+      const verdicts = {
+        success: () => afterCall(deps, channel, () => deps.breakers.success(channel.id)),
+        failure: async (failure: UpstreamFailure) => {
+          await afterCall(deps, channel, () => deps.breakers.failure(channel.id));
+          await afterCall(deps, channel, async () => deps.onAttemptFailed?.(channel, failure));
+        },
+        abandon: () => afterCall(deps, channel, () => deps.breakers.abandon(channel.id)),
+      };
+      return { ...result, stream: { ...result.stream, chunks: judgedStream(result.stream.chunks, verdicts, signal) } };
+    }
     await afterCall(deps, channel, () => deps.breakers.success(channel.id));
     return result;
   } catch (error) {

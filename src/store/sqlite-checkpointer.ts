@@ -20,8 +20,9 @@ const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('busy_timeout = 5000');
+let failing = false; // reported once per run of failures, not every interval
 const timer = setInterval(() => {
-  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch (error) { parentPort.postMessage(String(error)); }
+  try { db.pragma('wal_checkpoint(PASSIVE)'); failing = false; } catch (error) { if (!failing) parentPort.postMessage(String(error)); failing = true; }
 }, workerData.intervalMs);
 parentPort.once('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
 `;
@@ -38,9 +39,9 @@ export function startCheckpointer(file: string, onError: (message: string) => vo
   worker.on('error', (error) => onError(String(error)));
   // Never what keeps the process alive.
   worker.unref();
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   return {
     async stop() {
-      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
       worker.postMessage('stop');
       await exited;
     },

@@ -62,10 +62,10 @@ export async function testStation(
   const store = options.store ?? (await openStore({ sqlitePath: ':memory:', now: options.now }));
   const secrets = secretBox(randomBytes(32));
   const logged = new Set<string>();
-  const waiting = new Map<string, () => void>();
+  const waiting = new Map<string, (() => void)[]>();
   const onUsageLogged = (requestId: string) => {
     logged.add(requestId);
-    waiting.get(requestId)?.();
+    for (const resolve of waiting.get(requestId) ?? []) resolve();
     options.onUsageLogged?.(requestId);
   };
   const app = await buildApp({ config, store, secrets, router: options.router, now: options.now, onSettled: options.onSettled, limiter: options.limiter, gate: options.gate, breakers: options.breakers, draining: options.draining, shutdown: options.shutdown, metricsToken: options.metricsToken, redisPing: options.redisPing, logStream: options.logStream, onUsageLogged });
@@ -75,7 +75,8 @@ export async function testStation(
     store,
     config,
     secrets,
-    usageLogged: (requestId) => (logged.has(requestId) ? Promise.resolve() : new Promise((resolve) => waiting.set(requestId, resolve))),
+    usageLogged: (requestId) =>
+      logged.has(requestId) ? Promise.resolve() : new Promise((resolve) => waiting.set(requestId, [...(waiting.get(requestId) ?? []), resolve])),
     async key(keyOptions = {}) {
       const { key, plaintext } = await createApiKey(store, { ...keyOptions, credits: parseCredits(keyOptions.credits ?? '100') });
       return { id: key.id, plaintext };

@@ -28,9 +28,11 @@ export function batchedPerTick<T>(writeAll: (items: readonly T[]) => Promise<voi
       for (const q of batch) await writeOne(q.item).then(q.resolve, q.reject);
     }
   };
+  // One flush at a time, so batches (and a failed batch's row-by-row retry) commit in order.
+  let tail: Promise<void> = Promise.resolve();
   return (item) =>
     new Promise<void>((resolve, reject) => {
       queue.push({ item, resolve, reject });
-      if (queue.length === 1) setImmediate(() => void flush());
+      if (queue.length === 1) setImmediate(() => (tail = tail.then(flush)));
     });
 }
