@@ -21,7 +21,9 @@ export function selfTimes(profile: CpuProfile): { byFunction: Map<string, number
     if (!frame) return;
     totalMs += ms;
     const file = frame.url.replace(/^file:\/\//, '');
-    const area = file.includes('node_modules/') ? file.split('node_modules/').pop()!.split('/').slice(0, file.includes('/@') ? 2 : 1).join('/') : file.includes('/dist/') ? `dist/${file.split('/dist/')[1]}` : file || `(${frame.functionName || 'native'})`;
+    const inPackage = file.includes('node_modules/') ? file.split('node_modules/').pop()!.split('/') : undefined;
+    // A scoped package (@scope/name) is two path segments.
+    const area = inPackage ? inPackage.slice(0, inPackage[0]!.startsWith('@') ? 2 : 1).join('/') : file.includes('/dist/') ? `dist/${file.split('/dist/')[1]}` : file || `(${frame.functionName || 'native'})`;
     const fn = `${frame.functionName || '(anonymous)'} ${area}:${frame.lineNumber + 1}`;
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + ms);
     byArea.set(area, (byArea.get(area) ?? 0) + ms);

@@ -23,7 +23,6 @@ const top = (map: Map<string, number>, n: number, total: number) =>
 
 async function main() {
   const options = readOptions([], process.env);
-  const seconds = Number(process.env.BENCH_SECONDS ?? 10);
   const accept = (process.env.BENCH_ACCEPT ?? 'image/*') as Accept;
   const cores = pinCores();
   await ensureWrk();
@@ -39,7 +38,7 @@ async function main() {
     ready: /listening on (http:\/\/\S+)/,
   });
   const station = await startAigate({ root: options.root, work: options.work, name: 'profile', core: cores.gateway, upstream: { url: upstream.match[1]!, key: upstreamKey }, imageStore: options.aigateImageStore, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] });
-  const job = { tool: 'wrk' as const, ...sd3Request(station.url, station.key, accept), connections: 64, seconds, timeoutSeconds: 60 };
+  const job = { tool: 'wrk' as const, ...sd3Request(station.url, station.key, accept), connections: 64, seconds: options.seconds, timeoutSeconds: 60 };
   await runWrk({ ...job, seconds: 3 }, options.work); // warm-up: the JIT, pools and caches
   const cpuBefore = cpuSeconds([station.child.pid]);
   const result = await runWrk(job, options.work);

@@ -8,6 +8,7 @@ import { GatewayError, internalError, upstreamError, upstreamTimeout } from '../
 import type { ImageStream } from '../providers/provider.js';
 import { UpstreamFailure } from '../providers/upstream-failure.js';
 import type { GenerationTrace } from './generate-image.js';
+import { whenNeverRead } from './never-read.js';
 
 export interface Settlement {
   /** Captures the hold; false when it can no longer be (its lease ran out). */
@@ -35,12 +36,10 @@ function cutShortBy(error: unknown, trace: GenerationTrace, signal: AbortSignal)
 }
 
 /**
- * The image's chunks as the client's stream, charged as it ends. A stream dropped before its first read
- * (the client left while the response was being set up) never runs its body, so the signal's
- * abort releases the hold then.
+ * The image's chunks as the client's stream, charged as it ends; released if the stream is
+ * dropped before its first read (never-read.ts).
  */
 export function chargeOnArrival({ chunks, length }: ImageStream, settlement: Settlement, trace: GenerationTrace, signal: AbortSignal): AsyncGenerator<Buffer> {
-  let started = false;
   let over = false; // a hold settles once, however its stream ends
   const settle: Settlement = {
     capture: () => settlement.capture(),
@@ -55,20 +54,12 @@ export function chargeOnArrival({ chunks, length }: ImageStream, settlement: Set
       settlement.captured();
     },
   };
-  const abandoned = () => {
-    if (!started) void settle.release().catch(() => undefined);
-  };
-  signal.addEventListener('abort', abandoned, { once: true });
-  const unwatch = () => {
-    started = true;
-    signal.removeEventListener('abort', abandoned);
-  };
-  if (signal.aborted) abandoned();
-  return charged(chunks, length, settle, trace, signal, unwatch);
+  const started = whenNeverRead(signal, () => void settle.release().catch(() => undefined));
+  return charged(chunks, length, settle, trace, signal, started);
 }
 
-async function* charged(chunks: AsyncIterable<Buffer>, length: number | undefined, settle: Settlement, trace: GenerationTrace, signal: AbortSignal, unwatch: () => void): AsyncGenerator<Buffer> {
-  unwatch();
+async function* charged(chunks: AsyncIterable<Buffer>, length: number | undefined, settle: Settlement, trace: GenerationTrace, signal: AbortSignal, started: () => void): AsyncGenerator<Buffer> {
+  started();
   let captured = false;
   try {
     let held: Buffer | undefined;

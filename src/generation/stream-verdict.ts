@@ -4,6 +4,7 @@
  * failing (and reach the operator's log), or its circuit would never open.
  */
 import { UpstreamFailure } from '../providers/upstream-failure.js';
+import { whenNeverRead } from './never-read.js';
 
 export interface Verdicts {
   success(): Promise<void>;
@@ -12,7 +13,7 @@ export interface Verdicts {
   abandon(): Promise<void>;
 }
 
-/** `chunks`, with exactly one verdict once they end; one never read is abandoned when `signal` fires. */
+/** `chunks`, with exactly one verdict once they end; one never read is abandoned (never-read.ts). */
 export function judgedStream(chunks: AsyncIterable<Buffer>, verdicts: Verdicts, signal: AbortSignal): AsyncGenerator<Buffer> {
   let given = false;
   const give = (verdict: () => Promise<void>) => {
@@ -20,11 +21,9 @@ export function judgedStream(chunks: AsyncIterable<Buffer>, verdicts: Verdicts, 
     given = true;
     return verdict();
   };
-  const neverRead = () => void give(verdicts.abandon);
-  signal.addEventListener('abort', neverRead, { once: true });
-  if (signal.aborted) neverRead();
+  const started = whenNeverRead(signal, () => void give(verdicts.abandon));
   async function* judged(): AsyncGenerator<Buffer> {
-    signal.removeEventListener('abort', neverRead);
+    started();
     let verdict: () => Promise<void> = verdicts.abandon;
     try {
       for await (const chunk of chunks) yield chunk;
@@ -38,4 +37,3 @@ export function judgedStream(chunks: AsyncIterable<Buffer>, verdicts: Verdicts, 
   }
   return judged();
 }
-

@@ -7,7 +7,8 @@
  */
 import { imageSize } from 'image-size';
 import { sniffFormat } from './convert.js';
-import type { GenerationResult, OutputFormat, ProviderAnswer, StreamedResult } from './provider.js';
+import { readAll } from './http/upstream-http.js';
+import type { GenerationResult, OutputFormat, ProviderAnswer } from './provider.js';
 import { UpstreamFailure } from './upstream-failure.js';
 
 export interface ImageInfo {
@@ -38,8 +39,6 @@ export interface ImageHead {
   /** The chunks read so far, in order. */
   chunks: Buffer[];
   info: ImageInfo | undefined;
-  /** True when the answer ended within the head. */
-  ended: boolean;
 }
 
 /** Reads from `source` until the head tells the image's format and size, the answer ends, or MAX_HEAD_BYTES. */
@@ -48,11 +47,11 @@ export async function readImageHead(source: AsyncIterator<Buffer>): Promise<Imag
   let size = 0;
   for (;;) {
     const next = await source.next();
-    if (next.done) return { chunks, info: undefined, ended: true };
+    if (next.done) return { chunks, info: undefined };
     chunks.push(next.value);
     size += next.value.length;
     const info = imageInfo(chunks.length === 1 ? next.value : Buffer.concat(chunks, size));
-    if (info || size >= MAX_HEAD_BYTES) return { chunks, info, ended: false };
+    if (info || size >= MAX_HEAD_BYTES) return { chunks, info };
   }
 }
 
@@ -81,20 +80,11 @@ export async function* passOn(head: Buffer[], source: AsyncIterator<Buffer>, len
   if (length !== undefined && size !== length) throw new UpstreamFailure('broken', `the upstream answer ended after ${size} of ${length} bytes`, true, 200);
 }
 
-/** All of `source` after `head`, as one Buffer. */
-export async function readRest(head: readonly Buffer[], source: AsyncIterator<Buffer>): Promise<Buffer> {
-  const chunks = [...head];
-  for (let next = await source.next(); !next.done; next = await source.next()) chunks.push(next.value);
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-}
-
 /** The answer as one whole image, read to its end when it is a stream (tests, the CLI's channel test). */
 export async function wholeImage(answer: ProviderAnswer): Promise<GenerationResult> {
   if (!('stream' in answer)) return answer;
-  const { stream, ...meta } = answer as StreamedResult;
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream.chunks) chunks.push(chunk);
-  return { ...meta, bytes: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks) };
+  const { stream, ...meta } = answer;
+  return { ...meta, bytes: await readAll(stream.chunks) };
 }
 
 /** A declared content-length, when it is one. */

@@ -49,7 +49,7 @@ function failureOf(error: unknown, signal: AbortSignal, sent: boolean): Error {
   return new UpstreamFailure('broken', message, true, undefined, { cause: error });
 }
 
-/** An answer whose body is still arriving: read it through `chunks` (once), or `discard()` it. */
+/** An answer whose body is still arriving: read it through `chunks`, once. */
 export interface OpenAnswer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
@@ -58,8 +58,6 @@ export interface OpenAnswer {
    * timed-out answer, or the client's abort reason). Leaving the loop early closes the connection.
    */
   chunks: AsyncIterable<Buffer>;
-  /** Closes the body unread, so its connection is not left waiting on a reader. */
-  discard(): void;
 }
 
 async function* limited(body: AsyncIterable<Buffer> & { destroy(): unknown }, maxBytes: number, signal: AbortSignal): AsyncGenerator<Buffer> {
@@ -117,7 +115,6 @@ export async function openUpstream(call: UpstreamCall): Promise<OpenAnswer> {
       status: answer.statusCode,
       headers: answer.headers,
       chunks: limited(answer.body, call.maxBytes ?? DEFAULT_MAX_BYTES, call.signal),
-      discard: () => void answer.body.destroy(),
     };
   } catch (error) {
     throw failureOf(error, call.signal, sent);

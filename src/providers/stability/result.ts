@@ -4,8 +4,8 @@
  */
 import { loadSharp } from '../../codecs/lazy-sharp.js';
 import { inFormat, sniffFormat } from '../convert.js';
-import { header, type OpenAnswer, type UpstreamAnswer } from '../http/upstream-http.js';
-import { declaredLength, passOn, readImageHead, readRest } from '../image-stream.js';
+import { header, readAll, type OpenAnswer, type UpstreamAnswer } from '../http/upstream-http.js';
+import { declaredLength, passOn, readImageHead } from '../image-stream.js';
 import type { FinishReason, GenerationRequest, GenerationResult, OutputFormat, ProviderAnswer } from '../provider.js';
 import { UpstreamFailure } from '../upstream-failure.js';
 
@@ -63,10 +63,12 @@ export async function streamedResultFrom(answer: OpenAnswer, request: Generation
     const seed = seedOf(answer, sentSeed);
     const head = await readImageHead(source);
     const { info } = head;
+    const length = declaredLength(answer.headers['content-length']);
+    const whole = passOn(head.chunks, source, length);
     if (info && info.format === request.outputFormat && info.width === request.width && info.height === request.height) {
-      return { stream: { length: declaredLength(answer.headers['content-length']), chunks: passOn(head.chunks, source, declaredLength(answer.headers['content-length'])) }, format: info.format, seed, finishReason };
+      return { stream: { length, chunks: whole }, format: info.format, seed, finishReason };
     }
-    const bytes = await exactImage(await readRest(head.chunks, source), request.outputFormat, request.width, request.height);
+    const bytes = await exactImage(await readAll(whole), request.outputFormat, request.width, request.height);
     return { bytes, format: request.outputFormat, seed, finishReason };
   } catch (error) {
     await source.return?.();

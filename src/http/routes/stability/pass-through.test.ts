@@ -24,12 +24,6 @@ describe('stability pass-through', () => {
   let url: string;
   let key: { id: string; plaintext: string };
   let imageDir: string;
-  const logged = new Map<string, () => void>();
-  const loggedRows = new Map<string, Promise<void>>();
-  const whenLogged = (requestId: string) => {
-    if (!loggedRows.has(requestId)) loggedRows.set(requestId, new Promise((resolve) => logged.set(requestId, resolve)));
-    return loggedRows.get(requestId)!;
-  };
   let expected: Buffer;
 
   before(async () => {
@@ -41,16 +35,8 @@ describe('stability pass-through', () => {
   beforeEach(async () => {
     sim.faults.length = 0;
     sim.stalledClosed.length = 0;
-    logged.clear();
-    loggedRows.clear();
     imageDir = mkdtempSync(path.join(tmpdir(), 'aigate-pass-'));
-    station = await testStation({
-      env: { AIGATE_IMAGE_STORE: 'disk', AIGATE_IMAGE_DIR: imageDir },
-      onUsageLogged: (id) => {
-        void whenLogged(id);
-        logged.get(id)!();
-      },
-    });
+    station = await testStation({ env: { AIGATE_IMAGE_STORE: 'disk', AIGATE_IMAGE_DIR: imageDir } });
     const service = channelService(station.store, station.secrets, station.config.models);
     await service.setEnabled('sandbox', false);
     await service.add({ provider: 'stability', name: 'up', baseUrl: sim.url, credentials: STABILITY_SIM_KEY, priority: 1 });
@@ -77,7 +63,7 @@ describe('stability pass-through', () => {
     return { balance: k.balance, held: k.held, charges: charges.length, open: await station.store.credits.openHolds(key.id) };
   };
   const rowOf = async (requestId: string) => {
-    await whenLogged(requestId);
+    await station.usageLogged(requestId);
     const row = (await station.store.usage.query({ limit: 10 })).find((r) => r.requestId === requestId);
     assert.ok(row, 'a usage row');
     return row;
