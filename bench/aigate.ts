@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { run, startChild, type Child } from './processes.js';
+import { startFlags } from './start-flags.js';
 
 export interface AigateOptions {
   root: string;
@@ -62,7 +63,7 @@ export async function startAigate(options: AigateOptions): Promise<Aigate> {
     await cli('channels', 'add', 'stability', '--name', 'bench-upstream', '--base-url', options.upstream.url, '--key-env', 'BENCH_UPSTREAM_KEY', '--timeout', '120');
     await cli('channels', 'disable', 'sandbox', '--reason', 'benchmark: pass-through only');
   }
-  const { child, match } = await startChild(`aigate-${options.name}`, process.execPath, [...(options.nodeArgs ?? []), bin, 'serve'], {
+  const { child, match } = await startChild(`aigate-${options.name}`, process.execPath, [...startFlags(options.root), ...(options.nodeArgs ?? []), bin, 'serve'], {
     cwd: options.root,
     env,
     core: options.core,

@@ -3,7 +3,8 @@
  * fake upstream and the built station under `node --cpu-prof`, drives it with wrk at c=64
  * after a 3 s warm-up (BENCH_SECONDS, default 10; BENCH_ACCEPT=application/json for the JSON answer), stops it so
  * the profile is written, and prints self time by function and by package. The benchmark says
- * how far from the floor the station is; this says which code to look at.
+ * how far from the floor the station is; this says which code to look at. BENCH_PROFILE_TARGET=pipe
+ * profiles the bare Node pipe instead, so the two can be compared on the machine as it is now.
  */
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,6 +18,12 @@ import { startChild, stopAll } from './processes.js';
 import { sd3Request, type Accept } from './requests.js';
 import { buildUpstreamPng } from './upstream-image.js';
 import { ensureWrk, runWrk } from './wrk.js';
+
+/** The bare Node pipe in front of the same upstream, under the same profiler and core. */
+async function startPipe(file: string, upstream: string, key: string, nodeArgs: string[], core: number | undefined) {
+  const { child, match } = await startChild('node-pipe', process.execPath, [...nodeArgs, file], { env: { ...process.env, BENCH_PIPE_UPSTREAM: upstream }, core, ready: /listening on (http:\/\/\S+)/ });
+  return { child, url: match[1]!, key };
+}
 
 const top = (map: Map<string, number>, n: number, total: number) =>
   [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, ms]) => `${ms.toFixed(0).padStart(7)} ms ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${name}`);
@@ -37,7 +44,9 @@ async function main() {
     env: { ...process.env, BENCH_UPSTREAM_IMAGE: pngFile, BENCH_UPSTREAM_KEY: upstreamKey, BENCH_UPSTREAM_DELAY_MS: '0' },
     ready: /listening on (http:\/\/\S+)/,
   });
-  const station = await startAigate({ root: options.root, work: options.work, name: 'profile', core: cores.gateway, upstream: { url: upstream.match[1]!, key: upstreamKey }, imageStore: options.aigateImageStore, nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${profDir}`] });
+  const profArgs = ['--cpu-prof', `--cpu-prof-dir=${profDir}`];
+  const target = process.env.BENCH_PROFILE_TARGET === 'pipe' ? await startPipe(bundles.nodePipe, upstream.match[1]!, upstreamKey, profArgs, cores.gateway) : undefined;
+  const station = target ?? (await startAigate({ root: options.root, work: options.work, name: 'profile', core: cores.gateway, upstream: { url: upstream.match[1]!, key: upstreamKey }, imageStore: options.aigateImageStore, nodeArgs: profArgs }));
   const job = { tool: 'wrk' as const, ...sd3Request(station.url, station.key, accept), connections: 64, seconds: options.seconds, timeoutSeconds: 60 };
   await runWrk({ ...job, seconds: 3 }, options.work); // warm-up: the JIT, pools and caches
   const cpuBefore = cpuSeconds([station.child.pid]);
@@ -50,7 +59,7 @@ async function main() {
   const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no profile in ${profDir}`);
   const { byFunction, byArea, totalMs } = selfTimes(JSON.parse(readFileSync(path.join(profDir, file), 'utf8')) as CpuProfile);
-  const busy = totalMs - (byFunction.get('(idle) (idle):0') ?? 0);
+  const busy = totalMs - (byFunction.get('(idle) ((idle)):0') ?? 0);
   console.log(`\nmain thread: ${busy.toFixed(0)} ms busy of ${totalMs.toFixed(0)} ms; ${(busy / Math.max(result.ok, 1)).toFixed(3)} ms per answered request\n\nby area:`);
   console.log(top(byArea, 25, totalMs).join('\n'));
   console.log('\nby function:');

@@ -10,6 +10,7 @@ import type { ProcessPeak } from './phases.js';
 import type { BenchOptions } from './options.js';
 import { NAMES } from './plan.js';
 import { boundsSection } from './report-bounds.js';
+import { startFlags } from './start-flags.js';
 import { rowOf, type Row } from './summary.js';
 import type { Phases, Verdict } from './verdicts.js';
 
@@ -77,7 +78,7 @@ export function writeReport(input: ReportInput): string {
     `- Pinning: ${input.pinning}.`,
     `- Per target and round: c=1 and c=64 run ${o.seconds} s (the sandbox at least 2 s at c=64), after a warm-up at the same concurrency on the first round${o.quick ? ' (a quick run warms up at c=1 only)' : ''}; ${o.rounds} rounds, interleaved; between runs the gateway is let go quiet. Requests still in flight when a timed run ends are dropped, not counted (at most 64 of the run's). In flight: ${o.inFlight} connections, ${o.inFlightWaves} wave(s) of ${o.inFlight} requests, the upstream holding each answer ${o.slowDelayMs} ms.`,
     `- Upstream answer: ${input.sizes.png} bytes of PNG (1024x1024), or ${input.sizes.json} bytes of base64 JSON; request: ${input.sizes.form} bytes of sd3 multipart (prompt, model sd3.5-large, output_format, aspect_ratio 1:1).`,
-    `- nginx: one worker, \`proxy_buffering ${o.nginxBuffering ? 'on' : 'off'}\`, upstream keepalive. aigate: the built station (\`node bin/aigate.js serve\`) on SQLite, one stability channel, sandbox disabled (a second station serves the sandbox, a third the slow upstream), \`AIGATE_IMAGE_STORE=${o.aigateImageStore}\`${o.aigateImageStore === 'off' ? ' (delivered images not kept: the issue\'s path; BENCH_AIGATE_IMAGE_STORE=disk measures with the disk store)' : ' (every delivered image written to disk)'}.`,
+    `- nginx: one worker, \`proxy_buffering ${o.nginxBuffering ? 'on' : 'off'}\`, upstream keepalive. aigate: the built station, started as \`npm start\` starts it (\`node ${startFlags(o.root).join(' ')} bin/aigate.js serve\`) on SQLite, one stability channel, sandbox disabled (a second station serves the sandbox, a third the slow upstream), \`AIGATE_IMAGE_STORE=${o.aigateImageStore}\`${o.aigateImageStore === 'off' ? ' (delivered images not kept: the issue\'s path; BENCH_AIGATE_IMAGE_STORE=disk measures with the disk store)' : ' (every delivered image written to disk)'}.`,
     '- "gateway CPU" is utime+stime of the gateway\'s processes from /proc over the measured run, divided by answered requests; "peak RSS" is VmHWM, reset before each run; "others" is the part of a core\'s busy time no process of the benchmark accounts for (other people\'s work on the machine).',
     '',
     '## Targets (ratios on this run)',
@@ -99,7 +100,7 @@ export function writeReport(input: ReportInput): string {
     '## Ledger on SQLite, per request (in process)',
     '',
     l
-      ? table(['iterations', 'hold + capture + usage, mean ms', 'p50 ms', 'p99 ms', 'hold', 'capture', 'usage row', '(key lookup, apart)'], [[String(l.iterations), fmt(l.perRequest.mean, 4), fmt(l.perRequest.p50, 4), fmt(l.perRequest.p99, 4), fmt(l.steps.hold, 4), fmt(l.steps.capture, 4), fmt(l.steps.usage, 4), fmt(l.steps.keyLookup, 4)]])
+      ? table(['iterations', 'runs\' means ms (median kept)', 'hold + capture + usage, mean ms', 'p50 ms', 'p99 ms', 'hold', 'capture', 'usage row', '(key lookup, apart)'], [[String(l.iterations), l.runMeans.map((m) => fmt(m, 4)).join(' / '), fmt(l.perRequest.mean, 4), fmt(l.perRequest.p50, 4), fmt(l.perRequest.p99, 4), fmt(l.steps.hold, 4), fmt(l.steps.capture, 4), fmt(l.steps.usage, 4), fmt(l.steps.keyLookup, 4)]])
       : 'not run',
     '',
     '## Peak RSS per process',

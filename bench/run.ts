@@ -72,9 +72,9 @@ async function main() {
   const png = readFileSync(pngFile);
   console.log(`  upstream picture: ${png.length} bytes of PNG`);
 
-  console.log(`\n== ledger on SQLite, ${options.ledgerIterations} requests in process`);
+  console.log(`\n== ledger on SQLite, 3 runs of ${options.ledgerIterations} requests in process`);
   const ledger: LedgerResult = await ledgerBench(options.work, options.ledgerIterations);
-  console.log(`  hold + capture + usage row: mean ${ledger.perRequest.mean.toFixed(4)} ms, p50 ${ledger.perRequest.p50.toFixed(4)} ms, p99 ${ledger.perRequest.p99.toFixed(4)} ms`);
+  console.log(`  hold + capture + usage row: mean ${ledger.perRequest.mean.toFixed(4)} ms, p50 ${ledger.perRequest.p50.toFixed(4)} ms, p99 ${ledger.perRequest.p99.toFixed(4)} ms (runs' means: ${ledger.runMeans.map((m) => m.toFixed(4)).join(', ')})`);
 
   console.log('\n== starting servers');
   const wrkVersion = await ensureWrk();
