@@ -20,17 +20,17 @@ function saturation(row: Row | undefined): string {
 }
 
 const PER_REQUEST =
-  'The answer itself no longer costs aigate more than it costs the pipe: it streams through in the chunks it arrives in, its size read from the first bytes (image-size), and only its last byte waits for the capture (src/generation/charge-on-arrival.ts). ' +
-  'What remains above the pipe is per-request work, whatever the answer\'s size: `BENCH_UPSTREAM_BYTES=20000 npm run bench:profile` (a 20 kB answer) measured about 2.1 ms of station CPU per request on this machine while this was written, against about 0.3 ms for the pipe. ' +
-  'It is spread out, no part above a sixth of it: SQLite (about 15% of the main thread: the key lookup, two revision reads, the hold and capture transactions, the usage row, statements prepared and compiled once), undici\'s request machinery, Fastify\'s hooks, busboy\'s multipart parse, abort signals and timers, metrics, and GC.';
+  'The answer streams through in the chunks it arrives in, its size read from the first bytes (image-size), and only its last byte waits for the capture (src/generation/charge-on-arrival.ts). ' +
+  'Profiled while this was written (`npm run bench:profile`, and `BENCH_PROFILE_TARGET=pipe` for the pipe, minutes apart): with a 20 kB answer the station spent about 1.0 ms of CPU per request; with the 1.4 MB answer about 2.8 ms against the pipe\'s 1.3. ' +
+  'Writing the answer to the client\'s socket costs both the same (about 0.5 ms). Above the pipe: SQLite about 0.3 ms (its own work, commits included: a key lookup, three revision reads, the hold and the capture transactions, the usage row), the six async-iterator hops each 64 KiB chunk takes (undici\'s body iterator, the size limit, the head check, the breaker\'s verdict, the charge, Readable.from: about 0.3 ms for the 29 chunks of an answer), GC about 0.25 ms, then undici, Fastify\'s hooks, busboy, abort signals and metrics, each under 0.2 ms.';
 
 const CLOSERS =
-  'Each remaining lever is worth a few per cent: the usage rows written in one transaction per tick instead of one per request, one Transform stream instead of the async-iterator chain (about 0.1 ms per 1.4 MB in a micro-benchmark), the revision reads shared by requests in the same tick. ' +
+  'Each remaining lever is worth up to a tenth: one Transform instead of the six iterator hops (at most the 0.3 ms they cost), the revision reads and the key lookup answered from memory while SQLite\'s `data_version` says no other connection wrote, a smaller SQLite page (1 KiB pages cut the WAL written per request from 64 to 18 KiB and the ledger by about 12% in process). ' +
   'Reaching 1.5 x the pipe would take a per-request path about as cheap as the pipe\'s: a leaner HTTP and multipart layer than Fastify and busboy, which is a different gateway.';
 
 const STORE =
   'Per request the store runs a key lookup, a hold (one transaction), a capture with its ledger row (one transaction) and the usage row: Kysely compiles each once (src/store/sql/precompiled.ts) and better-sqlite3 keeps each prepared (src/store/sqlite-database.ts); WAL checkpoints run in a worker thread (src/store/sqlite-checkpointer.ts). ' +
-  'What remains is SQLite\'s own work: three commits, each appending the touched pages of the tables and their indexes to the WAL. Writing the usage rows in batches, or with the capture, would save one of them.';
+  'What remains is SQLite\'s own work, about 16 pages (64 KiB) appended to the WAL per request, and a tail: the mean sits well above the p50 because of a few stalls of several milliseconds (the disk\'s writeback and other work on the machine), which is why three runs are made and the median kept. A 1 KiB page size measured about 12% less in process.';
 
 /** Per verdict, in judge()'s order: throughput, added latency, CPU, in-flight memory, sandbox, ledger. */
 export function closers(p: Phases, ledger: LedgerResult | undefined, inFlight: number): string[][] {
@@ -44,10 +44,10 @@ export function closers(p: Phases, ledger: LedgerResult | undefined, inFlight: n
     ['At c=1 the added latency is the gateway\'s CPU time for one request plus the hops it waits on: the same work as the CPU target, serialised, so the same remedies close it.', PER_REQUEST],
     [`aigate ${f(a64?.cpuMs)} ms vs pipe ${f(pipe64?.cpuMs)} ms per request (all threads: main, GC, the checkpoint worker).`, PER_REQUEST, `${CLOSERS} ${ledgerShare}`],
     [
-      `peak RSS ${f((slow?.peakRss ?? NaN) / 2 ** 20, 0)} MB (the pipe: ${f((pipeSlow?.peakRss ?? NaN) / 2 ** 20, 0)} MB) with ${slow?.failures ?? 'n/a'} failures. About 120 MB of it is the station at rest (Node, Fastify, Kysely, undici, better-sqlite3, prom-client, zod and the checkpoint worker; sharp, the AWS SDK, pg and ioredis load only when used). Per answer in flight it keeps about one 64 KiB chunk in undici's body and one on its way to the socket (the pipe: one), plus the request's own state, and V8's young generation takes headroom under this allocation rate.`,
-      `Its upstream pool allows 256 connections per origin, so of ${inFlight} answers at most 256 stream at once and the rest queue inside undici (latency above the hold, not errors). A smaller young generation (\`NODE_OPTIONS=--max-semi-space-size=4\`) measured about 40 MB lower at some CPU cost; the rest is the per-request state above.`,
+      `peak RSS ${f((slow?.peakRss ?? NaN) / 2 ** 20, 0)} MB (the pipe: ${f((pipeSlow?.peakRss ?? NaN) / 2 ** 20, 0)} MB) with ${slow?.failures ?? 'n/a'} failures. About 125 MB of it is the station at rest (Node, Fastify, Kysely, undici, better-sqlite3, prom-client, zod and the checkpoint worker; sharp, the AWS SDK, pg and ioredis load only when used). Per answer in flight it keeps about one 64 KiB chunk in undici's body and one on its way to the socket (the pipe: one), plus the request's own state, and V8's heap grows with the requests held for the upstream's 2 s.`,
+      `Its upstream pool allows 256 connections per origin, so of ${inFlight} answers at most 256 stream at once and the rest queue inside undici (latency above the hold, not errors). V8's young generation is capped at 8 MB a half by the start command (\`--max-semi-space-size=8\`, decision 97), about 30 MB less than its default at this allocation rate.`,
     ],
-    ['The median includes rendering the 1 MP picture in JavaScript (about 18 ms: a gradient, soft discs and the label, per pixel) and encoding it (PNG at zlib level 1, about 18 ms; `node --import tsx bench/sandbox.ts` times both alone) plus the HTTP path. Rendering in a worker would not shorten one request; a pre-rendered background with only the discs and label drawn per request would.'],
+    ['The median includes drawing the picture in JavaScript at half size and doubling it (about 6 ms; decision 98), encoding it (PNG at zlib level 1, about 8 ms; `node --import tsx bench/sandbox.ts` times both alone, about 16 ms together on a quiet machine), and the HTTP path. The CPU-bound rows of this run are slower than that by as much as the machine was busy with other work.'],
     [STORE],
   ];
 }

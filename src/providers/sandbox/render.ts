@@ -1,4 +1,5 @@
 /** @module Draws the sandbox's deterministic picture (gradient, soft shapes, label) as raw RGB. */
+import { doubled, halved } from './double.js';
 import { drawLabel } from './font.js';
 import { pickPalette, type Rgb } from './palette.js';
 import { between, hashString, mix32, mulberry32, type Random } from './prng.js';
@@ -13,14 +14,19 @@ export interface RenderInput {
 
 const LUT_SIZE = 1024;
 
-/** Returns width*height*3 bytes of RGB; identical inputs always give identical bytes. */
+/**
+ * Returns width*height*3 bytes of RGB; identical inputs always give identical bytes. The soft
+ * picture is drawn at half size and doubled (double.ts); the label at full size.
+ */
 export function renderPicture(input: RenderInput, width: number, height: number): Buffer {
   const random = mulberry32(seedFor(input));
   const palette = pickPalette(random, input.stylePreset);
-  const pixels = Buffer.allocUnsafe(width * height * 3); // every byte is written by the background pass
-  drawBackground(pixels, width, height, random, palette.background);
+  const [w, h] = [halved(width), halved(height)];
+  const half = Buffer.allocUnsafe(w * h * 3); // every byte is written by the background pass
+  drawBackground(half, w, h, random, palette.background);
   const blobs = 4 + Math.floor(random() * 4);
-  for (let i = 0; i < blobs; i++) drawBlob(pixels, width, height, random, palette.accents[i % palette.accents.length]!);
+  for (let i = 0; i < blobs; i++) drawBlob(half, w, h, random, palette.accents[i % palette.accents.length]!);
+  const pixels = doubled(half, width, height);
   drawLabel(pixels, width, height);
   return pixels;
 }
