@@ -60,6 +60,8 @@ function verdictSection(verdicts: Verdict[]): string {
   const mark = (v: Verdict) => (v.pass === undefined ? 'not measured' : v.pass ? '**PASS**' : '**MISS**');
   const lines = [table(['target', 'measured', 'limit', 'result', 'margin'], verdicts.map((v) => [v.goal, v.measured, v.limit, mark(v), v.margin]))];
   for (const v of verdicts.filter((x) => x.pass === false)) lines.push('', `**MISS: ${v.goal}** (${v.margin})`, ...v.notes.map((n) => `- ${n}`));
+  const narrow = verdicts.filter((x) => x.narrow);
+  if (narrow.length) lines.push('', `**Narrow passes** (under 10% to spare): ${narrow.map((v) => `${v.goal.split(':')[0]} (${v.margin})`).join('; ')}. That is inside this machine's run-to-run noise, so a repeat run can miss them.`);
   return lines.join('\n');
 }
 
