@@ -80,7 +80,10 @@ async function oneRun(work: string, iterations: number): Promise<Omit<LedgerResu
  * one run's mean is moved by a few stalls of the machine (other tenants, writeback), which the
  * median of three sets aside without hiding a cost every run pays.
  */
-export async function ledgerBench(work: string, iterations: number, runs = 3): Promise<LedgerResult> {
+/** Runs per ledger measurement; the median's is kept. */
+export const LEDGER_RUNS = 3;
+
+export async function ledgerBench(work: string, iterations: number, runs = LEDGER_RUNS): Promise<LedgerResult> {
   const results: Omit<LedgerResult, 'runMeans'>[] = [];
   for (let i = 0; i < runs; i++) results.push(await oneRun(work, iterations));
   const runMeans = results.map((r) => r.perRequest.mean);

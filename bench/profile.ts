@@ -14,16 +14,11 @@ import { readOptions } from './options.js';
 import { pinCores } from './pinning.js';
 import { selfTimes, type CpuProfile } from './cpu-profile.js';
 import { cpuSeconds } from './proc-stats.js';
-import { startChild, stopAll } from './processes.js';
+import { stopAll } from './processes.js';
 import { sd3Request, type Accept } from './requests.js';
+import { nodeServer } from './stations.js';
 import { buildUpstreamPng } from './upstream-image.js';
 import { ensureWrk, runWrk } from './wrk.js';
-
-/** The bare Node pipe in front of the same upstream, under the same profiler and core. */
-async function startPipe(file: string, upstream: string, key: string, nodeArgs: string[], core: number | undefined) {
-  const { child, match } = await startChild('node-pipe', process.execPath, [...nodeArgs, file], { env: { ...process.env, BENCH_PIPE_UPSTREAM: upstream }, core, ready: /listening on (http:\/\/\S+)/ });
-  return { child, url: match[1]!, key };
-}
 
 const top = (map: Map<string, number>, n: number, total: number) =>
   [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([name, ms]) => `${ms.toFixed(0).padStart(7)} ms ${((100 * ms) / total).toFixed(1).padStart(5)}%  ${name}`);
@@ -40,13 +35,10 @@ async function main() {
   const profDir = path.join(options.work, 'cpu-profile');
   rmSync(profDir, { recursive: true, force: true });
   const upstreamKey = 'sk-upstream-profile';
-  const upstream = await startChild('upstream', process.execPath, [bundles.fakeUpstream], {
-    env: { ...process.env, BENCH_UPSTREAM_IMAGE: pngFile, BENCH_UPSTREAM_KEY: upstreamKey, BENCH_UPSTREAM_DELAY_MS: '0' },
-    ready: /listening on (http:\/\/\S+)/,
-  });
+  const upstream = await nodeServer('upstream', bundles.fakeUpstream, { BENCH_UPSTREAM_IMAGE: pngFile, BENCH_UPSTREAM_KEY: upstreamKey, BENCH_UPSTREAM_DELAY_MS: '0' }, undefined);
   const profArgs = ['--cpu-prof', `--cpu-prof-dir=${profDir}`];
-  const target = process.env.BENCH_PROFILE_TARGET === 'pipe' ? await startPipe(bundles.nodePipe, upstream.match[1]!, upstreamKey, profArgs, cores.gateway) : undefined;
-  const station = target ?? (await startAigate({ root: options.root, work: options.work, name: 'profile', core: cores.gateway, upstream: { url: upstream.match[1]!, key: upstreamKey }, imageStore: options.aigateImageStore, nodeArgs: profArgs }));
+  const pipe = process.env.BENCH_PROFILE_TARGET === 'pipe' ? await nodeServer('node-pipe', bundles.nodePipe, { BENCH_PIPE_UPSTREAM: upstream.url }, cores.gateway, profArgs) : undefined;
+  const station = pipe ? { ...pipe, key: upstreamKey } : await startAigate({ root: options.root, work: options.work, name: 'profile', core: cores.gateway, upstream: { url: upstream.url, key: upstreamKey }, imageStore: options.aigateImageStore, nodeArgs: profArgs });
   const job = { tool: 'wrk' as const, ...sd3Request(station.url, station.key, accept), connections: 64, seconds: options.seconds, timeoutSeconds: 60 };
   await runWrk({ ...job, seconds: 3 }, options.work); // warm-up: the JIT, pools and caches
   const cpuBefore = cpuSeconds([station.child.pid]);

@@ -15,7 +15,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { removeAigateData } from './aigate.js';
 import { bundleChildren } from './bundle.js';
-import { ledgerBench, type LedgerResult } from './ledger-bench.js';
+import { LEDGER_RUNS, ledgerBench, type LedgerResult } from './ledger-bench.js';
 import { startLoadGenerator, type LoadGenerator } from './load-client.js';
 import { upstreamImage } from './fake-upstream.js';
 import { describeMachine } from './machine.js';
@@ -72,7 +72,7 @@ async function main() {
   const png = readFileSync(pngFile);
   console.log(`  upstream picture: ${png.length} bytes of PNG`);
 
-  console.log(`\n== ledger on SQLite, 3 runs of ${options.ledgerIterations} requests in process`);
+  console.log(`\n== ledger on SQLite, ${LEDGER_RUNS} runs of ${options.ledgerIterations} requests in process`);
   const ledger: LedgerResult = await ledgerBench(options.work, options.ledgerIterations);
   console.log(`  hold + capture + usage row: mean ${ledger.perRequest.mean.toFixed(4)} ms, p50 ${ledger.perRequest.p50.toFixed(4)} ms, p99 ${ledger.perRequest.p99.toFixed(4)} ms (runs' means: ${ledger.runMeans.map((m) => m.toFixed(4)).join(', ')})`);
 

@@ -31,8 +31,9 @@ export interface Stations {
 
 const LISTENING = /listening on (http:\/\/\S+)/;
 
-async function nodeServer(name: string, file: string, env: Record<string, string>, core: number | undefined): Promise<Server> {
-  const { child, match } = await startChild(name, process.execPath, [file], { env: { ...process.env, ...env }, core, ready: LISTENING });
+/** A bundled Node server (fake upstream or pipe), `nodeArgs` before its file (the profiler's flags). */
+export async function nodeServer(name: string, file: string, env: Record<string, string>, core: number | undefined, nodeArgs: readonly string[] = []): Promise<Server> {
+  const { child, match } = await startChild(name, process.execPath, [...nodeArgs, file], { env: { ...process.env, ...env }, core, ready: LISTENING });
   return { child, url: match[1]! };
 }
 
