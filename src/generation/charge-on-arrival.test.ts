@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { flowOf, readOut, type Part } from '../../test/helpers/flows.js';
 import { GatewayError } from '../errors.js';
 import { UpstreamFailure } from '../providers/upstream-failure.js';
-import { chargeOnArrival, type Settlement } from './charge-on-arrival.js';
+import { chargeStage, type Settlement } from './charge-on-arrival.js';
 import type { GenerationTrace } from './generate-image.js';
 
 function settlement(captures: boolean) {
@@ -15,41 +16,42 @@ function settlement(captures: boolean) {
   return { settle, events };
 }
 const trace = (): GenerationTrace => ({ credits: 0, attempts: [{ channel: 'up', status: 200, outcome: 'ok', latencyMs: 1 }] });
-async function* chunks(...parts: (string | Error)[]) {
-  for (const part of parts) {
-    if (part instanceof Error) throw part;
-    yield Buffer.from(part);
-  }
-}
-/** Length unknown: the last whole chunk is what waits for the capture. */
-const image = (...parts: (string | Error)[]) => ({ length: undefined, chunks: chunks(...parts) });
-const read = async (stream: AsyncIterable<Buffer>, seen: string[]) => {
-  for await (const chunk of stream) seen.push(`${chunk}`);
+const charged = (parts: Part[], settle: Settlement, t: GenerationTrace, signal = new AbortController().signal, length?: number) =>
+  flowOf(parts, { signal, length }).use(chargeStage(settle, t, signal));
+/** Reads the flow, noting each chunk in `events` as it reaches the client. */
+const readNoting = async (out: AsyncIterable<Buffer>, events: string[]) => {
+  for await (const chunk of out) events.push(`sent ${chunk}`);
+};
+/** The text the client had before the capture, and all of it (a reader may get chunks joined). */
+const sentAround = (events: string[]) => {
+  const text = (list: string[]) => list.filter((e) => e.startsWith('sent ')).map((e) => e.slice(5)).join('');
+  return { before: text(events.slice(0, events.indexOf('capture'))), all: text(events) };
 };
 
-test('the last chunk goes out only after the capture', async () => {
+test('the last chunk goes out only after the capture (length unknown: the last whole chunk waits)', async () => {
   const { settle, events } = settlement(true);
-  const seen: string[] = [];
-  const stream = chargeOnArrival(image('a', 'b', 'c'), settle, trace(), new AbortController().signal);
-  for await (const chunk of stream) {
-    seen.push(`${chunk}`);
-    events.push(`sent ${chunk}`);
-  }
-  assert.deepEqual(events, ['sent a', 'sent b', 'capture', 'sent c', 'captured']);
+  await readNoting(charged(['a', 'b', 'c'], settle, trace()).open(), events);
+  const { before, all } = sentAround(events);
+  assert.equal(all, 'abc');
+  assert.ok(!before.includes('c'), `before the capture the client had only ${JSON.stringify(before)}`);
+  assert.deepEqual(events.filter((e) => !e.startsWith('sent')), ['capture', 'captured']);
 });
 
 test('with the length declared, only the last byte waits for the capture', async () => {
   const { settle, events } = settlement(true);
-  for await (const chunk of chargeOnArrival({ length: 7, chunks: chunks('abc', 'defg') }, settle, trace(), new AbortController().signal)) events.push(`sent ${chunk}`);
-  assert.deepEqual(events, ['sent abc', 'sent def', 'capture', 'sent g', 'captured']);
+  await readNoting(charged(['abc', 'defg'], settle, trace(), undefined, 7).open(), events);
+  const { before, all } = sentAround(events);
+  assert.equal(all, 'abcdefg');
+  assert.ok(!before.includes('g'), `before the capture the client had only ${JSON.stringify(before)}`);
+  assert.deepEqual(events.filter((e) => !e.startsWith('sent')), ['capture', 'captured']);
 });
 
 test('a hold that expired before the capture: the last chunk is withheld, the hold released, a 500 recorded', async () => {
   const { settle, events } = settlement(false);
   const seen: string[] = [];
   const t = trace();
-  await assert.rejects(read(chargeOnArrival(image('a', 'b'), settle, t, new AbortController().signal), seen), (e) => e instanceof GatewayError && e.status === 500);
-  assert.deepEqual(seen, ['a']);
+  await assert.rejects(readOut(charged(['a', 'b'], settle, t).open(), seen), (e) => e instanceof GatewayError && e.status === 500);
+  assert.ok(!seen.includes('b'), 'the last chunk never went out');
   assert.deepEqual(events, ['capture', 'release']);
   assert.deepEqual(t.cutShort, { status: 500, errorName: 'internal_error' });
 });
@@ -57,32 +59,55 @@ test('a hold that expired before the capture: the last chunk is withheld, the ho
 test('an upstream that breaks off: released, never captured, recorded as the upstream’s failure on its attempt', async () => {
   const { settle, events } = settlement(true);
   const t = trace();
-  await assert.rejects(read(chargeOnArrival(image('a', 'b', new UpstreamFailure('broken', 'cut', true)), settle, t, new AbortController().signal), []), (e) => e instanceof GatewayError && e.status === 502);
+  await assert.rejects(readOut(charged(['a', 'b', new UpstreamFailure('broken', 'cut', true)], settle, t).open()), (e) => e instanceof GatewayError && e.status === 502);
   assert.deepEqual(events, ['release']);
   assert.deepEqual(t.cutShort, { status: 502, errorName: 'upstream_error' });
   assert.deepEqual(t.attempts.map((a) => a.outcome), ['broken']);
 });
 
-test('a stream dropped before its first read is released when the client leaves', async () => {
+test('a flow never opened is released when the client leaves', async () => {
   const { settle, events } = settlement(true);
   const left = new AbortController();
-  const stream = chargeOnArrival(image('a'), settle, trace(), left.signal);
-  await stream.return(undefined);
+  let released!: () => void;
+  const done = new Promise<void>((resolve) => (released = resolve));
+  flowOf(['a'], { signal: left.signal }).use(chargeStage({ ...settle, release: async () => (await settle.release(), released()) }, trace(), left.signal));
   assert.deepEqual(events, []);
   left.abort(new Error('gone'));
+  await done;
   assert.deepEqual(events, ['release']);
+});
+
+test('a client that leaves while the capture runs: the capture stands, and is reported once it settles, never released', async () => {
+  const { settle, events } = settlement(true);
+  let capturing!: () => void;
+  const started = new Promise<void>((resolve) => (capturing = resolve));
+  let finish!: (ok: boolean) => void;
+  let reported!: () => void;
+  const settledOnce = new Promise<void>((resolve) => (reported = resolve));
+  const slow: Settlement = {
+    capture: () => (capturing(), new Promise<boolean>((resolve) => (finish = resolve))),
+    release: async () => (await settle.release(), reported()),
+    captured: () => (settle.captured(), reported()),
+  };
+  const out = charged(['a', 'b'], slow, trace()).open();
+  out.resume();
+  await started;
+  out.destroy();
+  finish(true);
+  await settledOnce;
+  assert.deepEqual(events, ['captured']);
 });
 
 for (const [who, reason, cutShort] of [
   ['a client that left', new GatewayError('client_closed_request', ['client: closed the connection']), undefined],
   ['the station shutting down', new GatewayError('service_unavailable', ['the station is shutting down']), { status: 503, errorName: 'service_unavailable' }],
 ] as const) {
-  test(`a stream ended by ${who}: released once, its reason passed on, recorded as ${cutShort?.status ?? 'the default 499'}`, async () => {
+  test(`a flow ended by ${who}: released once, its reason passed on, recorded as ${cutShort?.status ?? 'the default 499'}`, async () => {
     const { settle, events } = settlement(true);
     const ended = new AbortController();
     ended.abort(reason);
     const t = trace();
-    await assert.rejects(read(chargeOnArrival(image('a', reason), settle, t, ended.signal), []), (e) => e === reason);
+    await assert.rejects(readOut(charged(['a', reason], settle, t, ended.signal).open()), (e) => e === reason);
     assert.deepEqual(events, ['release'], 'released once, though the abort also fired before the first read');
     assert.deepEqual(t.cutShort, cutShort);
     assert.deepEqual(t.attempts.map((x) => x.outcome), ['ok'], 'not the upstream’s failure');

@@ -1,14 +1,13 @@
 /**
  * @module The charge of a passed-through image: the stream runs to the client as it arrives, the
- * hold is captured only once the upstream's last byte is in, and the last chunk goes out only
+ * hold is captured only once the upstream's last byte is in, and the last byte goes out only
  * after that. An answer that breaks off, times out or is left by its client is released, never
  * charged; the client then sees a cut connection, never a short image that looks whole.
  */
 import { GatewayError, internalError, upstreamError, upstreamTimeout } from '../errors.js';
-import type { ImageStream } from '../providers/provider.js';
+import type { FlowStage } from '../providers/image-flow.js';
 import { UpstreamFailure } from '../providers/upstream-failure.js';
 import type { GenerationTrace } from './generate-image.js';
-import { whenNeverRead } from './never-read.js';
 
 export interface Settlement {
   /** Captures the hold; false when it can no longer be (its lease ran out). */
@@ -36,55 +35,19 @@ function cutShortBy(error: unknown, trace: GenerationTrace, signal: AbortSignal)
 }
 
 /**
- * The image's chunks as the client's stream, charged as it ends; released if the stream is
- * dropped before its first read (never-read.ts).
+ * The flow's stage that charges the image: the hold is captured once the upstream's last byte is
+ * in, before the client's last byte goes out (image-flow.ts), and released on every other ending.
  */
-export function chargeOnArrival({ chunks, length }: ImageStream, settlement: Settlement, trace: GenerationTrace, signal: AbortSignal): AsyncGenerator<Buffer> {
-  let over = false; // a hold settles once, however its stream ends
-  const settle: Settlement = {
-    capture: () => settlement.capture(),
-    release: async () => {
-      if (over) return;
-      over = true;
-      await settlement.release();
-    },
-    captured: () => {
-      if (over) return;
-      over = true;
-      settlement.captured();
-    },
-  };
-  const started = whenNeverRead(signal, () => void settle.release().catch(() => undefined));
-  return charged(chunks, length, settle, trace, signal, started);
-}
-
-async function* charged(chunks: AsyncIterable<Buffer>, length: number | undefined, settle: Settlement, trace: GenerationTrace, signal: AbortSignal, started: () => void): AsyncGenerator<Buffer> {
-  started();
+export function chargeStage(settlement: Settlement, trace: GenerationTrace, signal: AbortSignal): FlowStage {
   let captured = false;
-  try {
-    let held: Buffer | undefined;
-    let size = 0;
-    for await (const chunk of chunks) {
-      if (held) yield held;
-      held = undefined;
-      size += chunk.length;
-      // With the length declared, every chunk but the last goes on at once and only the last byte
-      // waits for the capture: a response held up by a slow client keeps no extra chunk.
-      if (length !== undefined && size < length) yield chunk;
-      else if (length !== undefined && size === length && chunk.length > 1) {
-        yield chunk.subarray(0, -1);
-        held = chunk.subarray(-1);
-      } else held = chunk;
-    }
-    signal.throwIfAborted();
-    captured = await settle.capture();
-    // The lease ran out and a sweep took the hold back (decision 56): no charge, so no image.
-    if (!captured) throw new Error('the hold expired before capture');
-    if (held) yield held;
-  } catch (error) {
-    throw cutShortBy(error, trace, signal);
-  } finally {
-    if (captured) settle.captured();
-    else await settle.release();
-  }
+  return {
+    end: async () => {
+      signal.throwIfAborted();
+      captured = await settlement.capture();
+      // The lease ran out and a sweep took the hold back (decision 56): no charge, so no image.
+      if (!captured) throw new Error('the hold expired before capture');
+    },
+    error: (error) => cutShortBy(error, trace, signal),
+    close: () => (captured ? settlement.captured() : settlement.release()),
+  };
 }

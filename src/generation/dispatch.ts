@@ -11,7 +11,7 @@ import { GatewayError, noChannelAvailable, upstreamError, upstreamTimeout } from
 import type { GenerationRequest, ProviderAnswer } from '../providers/provider.js';
 import { UpstreamFailure } from '../providers/upstream-failure.js';
 import type { UsageAttempt } from '../store/store.js';
-import { judgedStream } from './stream-verdict.js';
+import { verdictStage } from './stream-verdict.js';
 
 export interface DispatchDeps {
   router: ChannelRouter;
@@ -67,7 +67,8 @@ async function attempt(deps: DispatchDeps, channel: RoutedChannel, request: Gene
         },
         abandon: () => afterCall(deps, channel, () => deps.breakers.abandon(channel.id)),
       };
-      return { ...result, stream: { ...result.stream, chunks: judgedStream(result.stream.chunks, verdicts, signal) } };
+      result.stream.use(verdictStage(verdicts));
+      return result;
     }
     await afterCall(deps, channel, () => deps.breakers.success(channel.id));
     return result;

@@ -9,7 +9,7 @@ import { contentModeration, internalError, noChannelAvailable, paymentRequired, 
 import type { GenerationRequest, ProviderAnswer } from '../providers/provider.js';
 import type { ApiKeyRecord, Store, UsageAttempt } from '../store/store.js';
 import { formatCredits } from '../billing/credits.js';
-import { chargeOnArrival, type Settlement } from './charge-on-arrival.js';
+import { chargeStage, type Settlement } from './charge-on-arrival.js';
 import { dispatch, type DispatchDeps } from './dispatch.js';
 import type { Moderator } from './moderation.js';
 
@@ -134,9 +134,9 @@ async function admitAndGenerate(deps: GenerateDeps, key: ApiKeyRecord, request: 
       ctx.signal.throwIfAborted();
       if ('stream' in generated.result) {
         // Charged as the stream ends (charge-on-arrival.ts), which also settles the hold.
-        const { stream } = generated.result;
+        generated.result.stream.use(chargeStage(settle, ctx.trace, ctx.signal));
         handedOn = true;
-        return { ...generated, result: { ...generated.result, stream: { ...stream, chunks: chargeOnArrival(stream, settle, ctx.trace, ctx.signal) } } };
+        return generated;
       }
       captured = await settle.capture();
       // The lease ran out and a sweep took the hold back (decision 56): no charge, so no image.

@@ -3,8 +3,8 @@
  * ends, not when its head arrives. An upstream that always breaks off mid-image must count as
  * failing (and reach the operator's log), or its circuit would never open.
  */
+import type { FlowStage } from '../providers/image-flow.js';
 import { UpstreamFailure } from '../providers/upstream-failure.js';
-import { whenNeverRead } from './never-read.js';
 
 export interface Verdicts {
   success(): Promise<void>;
@@ -13,27 +13,22 @@ export interface Verdicts {
   abandon(): Promise<void>;
 }
 
-/** `chunks`, with exactly one verdict once they end; one never read is abandoned (never-read.ts). */
-export function judgedStream(chunks: AsyncIterable<Buffer>, verdicts: Verdicts, signal: AbortSignal): AsyncGenerator<Buffer> {
+/** The flow's stage that gives exactly one verdict: success at its end, failure when the upstream broke it, else abandon. */
+export function verdictStage(verdicts: Verdicts): FlowStage {
   let given = false;
-  const give = (verdict: () => Promise<void>) => {
+  let verdict: () => Promise<void> = verdicts.abandon;
+  const give = (chosen: () => Promise<void>) => {
     if (given) return Promise.resolve();
     given = true;
-    return verdict();
+    return chosen();
   };
-  const started = whenNeverRead(signal, () => void give(verdicts.abandon));
-  async function* judged(): AsyncGenerator<Buffer> {
-    started();
-    let verdict: () => Promise<void> = verdicts.abandon;
-    try {
-      for await (const chunk of chunks) yield chunk;
-      verdict = verdicts.success;
-    } catch (error) {
+  return {
+    // Before the charge's own `end`: the upstream delivered, whatever happens to the charge.
+    end: () => give(verdicts.success),
+    error: (error) => {
       if (error instanceof UpstreamFailure) verdict = () => verdicts.failure(error);
-      throw error;
-    } finally {
-      await give(verdict);
-    }
-  }
-  return judged();
+      return error;
+    },
+    close: () => give(verdict),
+  };
 }

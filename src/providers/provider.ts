@@ -2,6 +2,7 @@
  * @module The contract every upstream adapter fulfils. The core talks to providers only
  * through these types; it never imports a concrete provider.
  */
+import type { ImageFlow } from './image-flow.js';
 
 export type Endpoint = 'sd3' | 'ultra' | 'core';
 export type OutputFormat = 'png' | 'jpeg' | 'webp';
@@ -45,23 +46,15 @@ export interface GenerationResult {
   finishReason: FinishReason;
 }
 
-/**
- * An image still arriving from the upstream, passed through without being held whole. Its head
- * was already checked: it is an image of the promised format and size (src/providers/image-stream.ts).
- */
-export interface ImageStream {
-  /** Total bytes, when the upstream declared them. */
-  length: number | undefined;
-  /**
-   * The bytes in order, to be read once. Running to its end means the whole image arrived; it
-   * throws an UpstreamFailure when the answer breaks off, or the signal's reason. Leaving the loop
-   * early cancels the upstream call.
-   */
-  chunks: AsyncIterable<Buffer>;
-}
-
 export interface StreamedResult extends Omit<GenerationResult, 'bytes'> {
-  stream: ImageStream;
+  /**
+   * An image still arriving from the upstream, passed through without being held whole. Its head
+   * was already checked: it is an image of the promised format and size (image-stream.ts). Each
+   * layer adds its stage; the HTTP layer opens it once. Its stream running to its end means the
+   * whole image arrived; it errors with an UpstreamFailure when the answer breaks off, or the
+   * signal's reason.
+   */
+  stream: ImageFlow;
 }
 
 /** What a provider's `stream` answers: a pass-through when it could, else a whole image. */

@@ -6,6 +6,7 @@
 import { Readable } from 'node:stream';
 import { Agent, request } from 'undici';
 import { GatewayError } from '../../errors.js';
+import { ImageFlow } from '../image-flow.js';
 import { UpstreamFailure } from '../upstream-failure.js';
 
 // The channel's timeout governs through the call's signal; undici's own 300 s header and body
@@ -58,6 +59,14 @@ export interface OpenAnswer {
    * timed-out answer, or the client's abort reason). Leaving the loop early closes the connection.
    */
   chunks: AsyncIterable<Buffer>;
+  /** The body instead as an image to pass through (image-flow.ts), with the same limit and failures and its declared length. */
+  flow(): ImageFlow;
+}
+
+/** A declared content-length, when it is one. */
+export function declaredLength(value: string | string[] | undefined): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
 }
 
 async function* limited(body: AsyncIterable<Buffer> & { destroy(): unknown }, maxBytes: number, signal: AbortSignal): AsyncGenerator<Buffer> {
@@ -111,10 +120,18 @@ export async function openUpstream(call: UpstreamCall): Promise<OpenAnswer> {
       signal: call.signal,
       dispatcher: pool,
     });
+    const maxBytes = call.maxBytes ?? DEFAULT_MAX_BYTES;
     return {
       status: answer.statusCode,
       headers: answer.headers,
-      chunks: limited(answer.body, call.maxBytes ?? DEFAULT_MAX_BYTES, call.signal),
+      chunks: limited(answer.body, maxBytes, call.signal),
+      flow: () =>
+        new ImageFlow(answer.body, {
+          length: declaredLength(answer.headers['content-length']),
+          maxBytes,
+          signal: call.signal,
+          failure: (error) => failureOf(error, call.signal, true),
+        }),
     };
   } catch (error) {
     throw failureOf(error, call.signal, sent);

@@ -5,7 +5,7 @@
 import { loadSharp } from '../../codecs/lazy-sharp.js';
 import { inFormat, sniffFormat } from '../convert.js';
 import { header, readAll, type OpenAnswer, type UpstreamAnswer } from '../http/upstream-http.js';
-import { declaredLength, passOn, readImageHead } from '../image-stream.js';
+import { imageInfo, MAX_HEAD_BYTES } from '../image-stream.js';
 import type { FinishReason, GenerationRequest, GenerationResult, OutputFormat, ProviderAnswer } from '../provider.js';
 import { UpstreamFailure } from '../upstream-failure.js';
 
@@ -57,21 +57,18 @@ export async function exactImage(bytes: Buffer, format: OutputFormat, width: num
  * exact as above.
  */
 export async function streamedResultFrom(answer: OpenAnswer, request: GenerationRequest, sentSeed: number): Promise<ProviderAnswer> {
-  const source = answer.chunks[Symbol.asyncIterator]();
+  const flow = answer.flow();
   try {
     const finishReason = finishReasonOf(answer);
     const seed = seedOf(answer, sentSeed);
-    const head = await readImageHead(source);
-    const { info } = head;
-    const length = declaredLength(answer.headers['content-length']);
-    const whole = passOn(head.chunks, source, length);
+    const info = await flow.head(imageInfo, MAX_HEAD_BYTES);
     if (info && info.format === request.outputFormat && info.width === request.width && info.height === request.height) {
-      return { stream: { length, chunks: whole }, format: info.format, seed, finishReason };
+      return { stream: flow, format: info.format, seed, finishReason };
     }
-    const bytes = await exactImage(await readAll(whole), request.outputFormat, request.width, request.height);
+    const bytes = await exactImage(await readAll(flow.open()), request.outputFormat, request.width, request.height);
     return { bytes, format: request.outputFormat, seed, finishReason };
   } catch (error) {
-    await source.return?.();
+    flow.cancel();
     throw error;
   }
 }

@@ -4,15 +4,12 @@
  * concatenated around one base64 encoding instead of stringifying an object that holds it. A
  * passed-through image streams (stream-body.ts); the headers are the same either way.
  */
-import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import type { ProviderAnswer, StreamedResult } from '../../../providers/provider.js';
-import { base64Json, collecting, jsonLength } from './stream-body.js';
+import { Base64Json, collecting, jsonLength } from './stream-body.js';
 
 const MIME = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' } as const;
-
-/** Bytes read ahead per response beyond what the socket holds: under one upstream chunk, so a response waiting on a slow client holds one chunk, not several. */
-const STREAM_HIGH_WATER_MARK = 16 * 1024;
 
 /** True when the client's most preferred media type is application/json. */
 export function wantsJson(accept: string | undefined): boolean {
@@ -29,12 +26,13 @@ export function wantsJson(accept: string | undefined): boolean {
 
 function sendStream(reply: FastifyReply, result: StreamedResult, json: boolean, keep: boolean) {
   const { stream, format, finishReason, seed } = result;
-  // The usage log keeps what the client got, once it has all of it (only when images are kept).
-  const chunks = keep ? collecting(stream.chunks, (bytes) => (reply.request.delivered = { bytes, format })) : stream.chunks;
-  const body = json ? base64Json(chunks, finishReason, seed) : chunks;
+  // The usage log keeps what the client got (only when images are kept).
+  if (keep) stream.use(collecting((bytes) => (reply.request.delivered = { bytes, format })));
   const length = stream.length === undefined ? undefined : json ? jsonLength(stream.length, finishReason, seed) : stream.length;
   if (length !== undefined) reply.header('content-length', String(length));
-  return reply.send(Readable.from(body, { objectMode: false, highWaterMark: STREAM_HIGH_WATER_MARK }));
+  const bytes = stream.open();
+  // pipeline, not pipe: a flow that breaks must break the JSON around it too, or the response would hang.
+  return reply.send(json ? pipeline(bytes, new Base64Json(finishReason, seed), () => undefined) : bytes);
 }
 
 /** `keep`: whether the station keeps delivered images (the usage log stores them after the response). */

@@ -4,6 +4,8 @@
  * by chunk, so neither the image nor its JSON is ever held whole. Lengths are exact when the
  * upstream declared its own.
  */
+import { Transform, type TransformCallback } from 'node:stream';
+import type { FlowStage } from '../../../providers/image-flow.js';
 import type { FinishReason } from '../../../providers/provider.js';
 
 const JSON_HEAD = Buffer.from('{"image":"');
@@ -13,32 +15,40 @@ const jsonTail = (finishReason: FinishReason, seed: number) => Buffer.from(`","f
 export const jsonLength = (length: number, finishReason: FinishReason, seed: number) => JSON_HEAD.length + 4 * Math.ceil(length / 3) + jsonTail(finishReason, seed).length;
 
 /** Base64 of the whole stream, in pieces: each chunk's bytes up to a multiple of 3, the rest carried over. */
-export async function* base64Json(chunks: AsyncIterable<Buffer>, finishReason: FinishReason, seed: number): AsyncGenerator<Buffer> {
-  yield JSON_HEAD;
-  let carry = Buffer.alloc(0);
-  for await (const chunk of chunks) {
+export class Base64Json extends Transform {
+  #carry = Buffer.alloc(0);
+  readonly #tail: Buffer;
+
+  constructor(finishReason: FinishReason, seed: number) {
+    super();
+    this.#tail = jsonTail(finishReason, seed);
+    this.push(JSON_HEAD);
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
     let start = 0;
-    if (carry.length > 0) {
-      start = Math.min(3 - carry.length, chunk.length);
-      carry = Buffer.concat([carry, chunk.subarray(0, start)]);
-      if (carry.length < 3) continue;
-      yield Buffer.from(carry.toString('base64'), 'latin1');
-      carry = Buffer.alloc(0);
+    if (this.#carry.length > 0) {
+      start = Math.min(3 - this.#carry.length, chunk.length);
+      this.#carry = Buffer.concat([this.#carry, chunk.subarray(0, start)]);
+      if (this.#carry.length < 3) return done();
+      this.push(Buffer.from(this.#carry.toString('base64'), 'latin1'));
+      this.#carry = Buffer.alloc(0);
     }
     const end = start + Math.floor((chunk.length - start) / 3) * 3;
-    if (end > start) yield Buffer.from(chunk.toString('base64', start, end), 'latin1');
-    if (end < chunk.length) carry = Buffer.from(chunk.subarray(end));
+    if (end > start) this.push(Buffer.from(chunk.toString('base64', start, end), 'latin1'));
+    if (end < chunk.length) this.#carry = Buffer.from(chunk.subarray(end));
+    done();
   }
-  if (carry.length > 0) yield Buffer.from(carry.toString('base64'), 'latin1');
-  yield jsonTail(finishReason, seed);
+
+  override _flush(done: TransformCallback) {
+    if (this.#carry.length > 0) this.push(Buffer.from(this.#carry.toString('base64'), 'latin1'));
+    this.push(this.#tail);
+    done();
+  }
 }
 
-/** Passes `chunks` on and hands their concatenation to `done` at the end (only when the image is to be kept). */
-export async function* collecting(chunks: AsyncIterable<Buffer>, done: (bytes: Buffer) => void): AsyncGenerator<Buffer> {
+/** The flow's stage that hands the whole image to `done` once it is in (only when the image is to be kept). */
+export function collecting(done: (bytes: Buffer) => void): FlowStage {
   const all: Buffer[] = [];
-  for await (const chunk of chunks) {
-    all.push(chunk);
-    yield chunk;
-  }
-  done(Buffer.concat(all));
+  return { chunk: (chunk) => void all.push(chunk), end: () => done(Buffer.concat(all)) };
 }

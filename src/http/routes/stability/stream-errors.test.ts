@@ -4,10 +4,12 @@
  * image's headers, and nothing charged; the channel's breaker hears of the failure.
  */
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
 import { test } from 'node:test';
 import { memoryCircuitBreakers } from '../../../channels/circuit-breaker.js';
 import { multipart } from '../../../../test/helpers/multipart.js';
 import { routerFor, testStation } from '../../../../test/helpers/test-app.js';
+import { ImageFlow } from '../../../providers/image-flow.js';
 import type { Provider, StreamedResult } from '../../../providers/provider.js';
 import { UpstreamFailure } from '../../../providers/upstream-failure.js';
 
@@ -17,7 +19,8 @@ async function* breaksAfterFirstChunk(): AsyncGenerator<Buffer> {
 }
 
 test('an image stream that fails before any byte went out answers 502 in Stability’s shape, with no image headers', async () => {
-  const streamed: StreamedResult = { stream: { length: undefined, chunks: breaksAfterFirstChunk() }, format: 'png', seed: 7, finishReason: 'SUCCESS' };
+  const stream = new ImageFlow(Readable.from(breaksAfterFirstChunk(), { objectMode: false }), { signal: new AbortController().signal });
+  const streamed: StreamedResult = { stream, format: 'png', seed: 7, finishReason: 'SUCCESS' };
   const provider: Provider = { generate: async () => assert.fail('the station must use stream()'), stream: async () => streamed };
   const breakers = memoryCircuitBreakers({ failures: 1, cooldownMs: 60_000 });
   const station = await testStation({ router: routerFor(provider, 'up'), breakers });
