@@ -9,5 +9,12 @@ import { onHangUp } from './hang-up.js';
 export function abortSignalFor(reply: FastifyReply, shutdown?: AbortSignal): AbortSignal {
   const controller = new AbortController();
   onHangUp(reply.raw, () => controller.abort(clientClosedRequest()));
-  return shutdown ? AbortSignal.any([controller.signal, shutdown]) : controller.signal;
+  if (shutdown?.aborted) controller.abort(shutdown.reason);
+  else if (shutdown) {
+    // By hand, not AbortSignal.any (weak references for every request): the listener goes with the response.
+    const onShutdown = () => controller.abort(shutdown.reason);
+    shutdown.addEventListener('abort', onShutdown, { once: true });
+    reply.raw.once('close', () => shutdown.removeEventListener('abort', onShutdown));
+  }
+  return controller.signal;
 }
