@@ -51,6 +51,21 @@ export function cpuSeconds(roots: readonly number[]): number {
   return ticks / TICKS_PER_SECOND;
 }
 
+/** CPU seconds of one process's main thread and of all its other threads together (V8's GC and compiler helpers, libuv's pool, workers). */
+export function threadCpuSeconds(pid: number): { main: number; others: number } {
+  let main = 0;
+  let others = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const text = read(`/proc/${pid}/task/${tid}/stat`);
+    const f = text?.slice(text.lastIndexOf(')') + 2).split(' ');
+    if (!f) continue;
+    const ticks = Number(f[11]) + Number(f[12]);
+    if (Number(tid) === pid) main += ticks;
+    else others += ticks;
+  }
+  return { main: main / TICKS_PER_SECOND, others: others / TICKS_PER_SECOND };
+}
+
 /**
  * CPU seconds of one process plus its children that have exited and been reaped (cutime and
  * cstime): how the orchestrator accounts for the wrk runs it spawned, once they are over.
