@@ -40,6 +40,15 @@ const HIGH_WATER_MARK = 16 * 1024;
 
 const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
 
+/** A stage's view of the failure; a stage that throws leaves it as it was (it runs inside event handlers). */
+function mapped(stage: FlowStage, failure: Error): Error {
+  try {
+    return stage.error?.(failure) ?? failure;
+  } catch {
+    return failure;
+  }
+}
+
 export class ImageFlow {
   readonly length: number | undefined;
   readonly #source: Readable;
@@ -64,6 +73,10 @@ export class ImageFlow {
     this.#options = options;
     source.on('error', (error) => this.#fail(error));
     source.on('end', () => this.#onEnd());
+    // Closed without an end or an error (destroyed quietly): it will never say more.
+    source.on('close', () => {
+      if (!this.#sourceEnded) this.#fail(new UpstreamFailure('broken', 'the upstream answer closed before its end', true));
+    });
     options.signal.addEventListener('abort', this.#onAbort, { once: true });
     if (options.signal.aborted) this.#onAbort();
   }
@@ -72,7 +85,7 @@ export class ImageFlow {
   use(stage: FlowStage): this {
     if (this.#state === 'open' || this.#state === 'done') throw new Error('a stage must be added before the flow opens');
     if (this.#state === 'failed') {
-      this.#failure = stage.error?.(this.#failure!) ?? this.#failure;
+      this.#failure = mapped(stage, this.#failure!);
       void this.#closeStages([stage]);
     } else this.#stages.push(stage);
     return this;
@@ -96,7 +109,10 @@ export class ImageFlow {
     if (this.#out) throw new Error('an image flow opens once');
     const out = new Readable({ highWaterMark: HIGH_WATER_MARK, read: () => this.#resume(), destroy: (error, done) => this.#destroyed(error, done) });
     this.#out = out;
-    if (this.#state === 'failed') return out.destroy(this.#failure), out;
+    if (this.#state === 'failed') {
+      void this.#close().then(() => out.destroy(this.#failure));
+      return out;
+    }
     this.#state = 'open';
     this.#source.on('data', this.#onData);
     this.#source.pause();
@@ -158,6 +174,8 @@ export class ImageFlow {
     this.#taken += chunk.length;
     const { maxBytes } = this.#options;
     if (maxBytes !== undefined && this.#taken > maxBytes) throw new UpstreamFailure('broken', `the upstream answer is over ${maxBytes} bytes`, true);
+    // At once, not at the end: the declared length of bytes would otherwise reach the client and look whole.
+    if (this.length !== undefined && this.#taken > this.length) throw new UpstreamFailure('broken', `the upstream answer is over its declared ${this.length} bytes`, true, 200);
   }
 
   /** Passes a chunk through the stages and on, holding back what must wait for the stages' `end`. */
@@ -191,6 +209,10 @@ export class ImageFlow {
   }
 
   #finish() {
+    // The upstream delivered: from here the signal no longer breaks the flow. A client that leaves
+    // during the ends is caught by its stream's destruction; a deadline or shutdown that fires
+    // during the capture must not cut an image that was charged.
+    this.#options.signal.removeEventListener('abort', this.#onAbort);
     let ended!: () => void;
     this.#ending = new Promise<void>((resolve) => (ended = resolve));
     void this.#runEnds().finally(ended);
@@ -218,7 +240,7 @@ export class ImageFlow {
     if (this.#state === 'done' || this.#state === 'failed') return;
     this.#state = 'failed';
     let failure = this.#options.failure ? this.#options.failure(error) : asError(error);
-    for (const stage of this.#stages) failure = stage.error?.(failure) ?? failure;
+    for (const stage of this.#stages) failure = mapped(stage, failure);
     this.#failure = failure;
     this.#source.destroy();
     this.#wakeHead(failure);

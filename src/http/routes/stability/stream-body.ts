@@ -17,15 +17,22 @@ export const jsonLength = (length: number, finishReason: FinishReason, seed: num
 /** Base64 of the whole stream, in pieces: each chunk's bytes up to a multiple of 3, the rest carried over. */
 export class Base64Json extends Transform {
   #carry = Buffer.alloc(0);
+  #headSent = false;
   readonly #tail: Buffer;
 
   constructor(finishReason: FinishReason, seed: number) {
     super();
     this.#tail = jsonTail(finishReason, seed);
-    this.push(JSON_HEAD);
+  }
+
+  /** With the first image byte, not before: an image that breaks before its first byte still gets a clean error answer. */
+  #head() {
+    if (!this.#headSent) this.push(JSON_HEAD);
+    this.#headSent = true;
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
+    this.#head();
     let start = 0;
     if (this.#carry.length > 0) {
       start = Math.min(3 - this.#carry.length, chunk.length);
@@ -41,6 +48,7 @@ export class Base64Json extends Transform {
   }
 
   override _flush(done: TransformCallback) {
+    this.#head();
     if (this.#carry.length > 0) this.push(Buffer.from(this.#carry.toString('base64'), 'latin1'));
     this.push(this.#tail);
     done();
