@@ -3,7 +3,6 @@
  * flight finish within the grace period, then end the rest with a 503 (their holds are released
  * by the use case like any other failure), close the server and the store.
  */
-import { setMaxListeners } from 'node:events';
 import type { FastifyInstance } from 'fastify';
 import { shuttingDown } from '../errors.js';
 
@@ -17,8 +16,6 @@ export interface Lifecycle {
 export function lifecycle(): Lifecycle {
   const draining = new AbortController();
   const shutdown = new AbortController();
-  // Every generation in flight listens to it (abort-signal.ts): a busy station has hundreds, not a leak.
-  setMaxListeners(0, shutdown.signal);
   let stopping: Promise<void> | undefined;
   return {
     signals: { draining: draining.signal, shutdown: shutdown.signal },
