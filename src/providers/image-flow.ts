@@ -1,7 +1,8 @@
 /**
- * @module A passed-through image's one pass from the upstream's socket to the client's. Every step
- * along the way (the size limit, the declared length, the breaker's verdict, the charge, a kept
- * copy) is a stage run inside this pass, synchronously for each chunk. Layered async generators
+ * @module An upstream answer's body in one pass: read whole by an adapter, or passed through from
+ * the upstream's socket to the client's. Every step along the way (the size limit, the declared
+ * length, the breaker's verdict, the charge, a kept copy) is part of the pass or a stage run
+ * inside it, synchronously for each chunk. Layered async generators
  * cost a promise and a microtask per chunk per layer (a 1.4 MB image is about 29 chunks, and there
  * were six layers); this costs one push.
  *

@@ -50,40 +50,22 @@ function failureOf(error: unknown, signal: AbortSignal, sent: boolean): Error {
   return new UpstreamFailure('broken', message, true, undefined, { cause: error });
 }
 
-/** An answer whose body is still arriving: read it through `chunks`, once. */
+/** An answer whose body is still arriving. */
 export interface OpenAnswer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   /**
-   * The body as it arrives, at most `maxBytes`; it throws what `callUpstream` would (a broken or
-   * timed-out answer, or the client's abort reason). Leaving the loop early closes the connection.
+   * The body, read once: whole (`readAll(body.open())`) or passed through (image-flow.ts). At most
+   * `maxBytes` and exactly its declared length; it fails with what `callUpstream` would (a broken
+   * or timed-out answer, or the client's abort reason). A reader that stops early closes the connection.
    */
-  chunks: AsyncIterable<Buffer>;
-  /** The body instead as an image to pass through (image-flow.ts), with the same limit and failures and its declared length. */
-  flow(): ImageFlow;
+  body: ImageFlow;
 }
 
 /** A declared content-length, when it is one. */
 export function declaredLength(value: string | string[] | undefined): number | undefined {
   const text = Array.isArray(value) ? value[0] : value;
   return text !== undefined && /^\d+$/.test(text) ? Number(text) : undefined;
-}
-
-async function* limited(body: AsyncIterable<Buffer> & { destroy(): unknown }, maxBytes: number, signal: AbortSignal): AsyncGenerator<Buffer> {
-  let size = 0;
-  let done = false;
-  try {
-    for await (const chunk of body) {
-      size += chunk.length;
-      if (size > maxBytes) throw new UpstreamFailure('broken', `the upstream answer is over ${maxBytes} bytes`, true);
-      yield chunk;
-    }
-    done = true;
-  } catch (error) {
-    throw failureOf(error, signal, true);
-  } finally {
-    if (!done) body.destroy();
-  }
 }
 
 /** A body read whole. */
@@ -120,18 +102,15 @@ export async function openUpstream(call: UpstreamCall): Promise<OpenAnswer> {
       signal: call.signal,
       dispatcher: pool,
     });
-    const maxBytes = call.maxBytes ?? DEFAULT_MAX_BYTES;
     return {
       status: answer.statusCode,
       headers: answer.headers,
-      chunks: limited(answer.body, maxBytes, call.signal),
-      flow: () =>
-        new ImageFlow(answer.body, {
-          length: declaredLength(answer.headers['content-length']),
-          maxBytes,
-          signal: call.signal,
-          failure: (error) => failureOf(error, call.signal, true),
-        }),
+      body: new ImageFlow(answer.body, {
+        length: declaredLength(answer.headers['content-length']),
+        maxBytes: call.maxBytes ?? DEFAULT_MAX_BYTES,
+        signal: call.signal,
+        failure: (error) => failureOf(error, call.signal, true),
+      }),
     };
   } catch (error) {
     throw failureOf(error, call.signal, sent);
@@ -144,7 +123,7 @@ export async function openUpstream(call: UpstreamCall): Promise<OpenAnswer> {
  */
 export async function callUpstream(call: UpstreamCall): Promise<UpstreamAnswer> {
   const answer = await openUpstream(call);
-  return { status: answer.status, headers: answer.headers, body: await readAll(answer.chunks) };
+  return { status: answer.status, headers: answer.headers, body: await readAll(answer.body.open()) };
 }
 
 /** Waits between polls; rejects at once, with the right failure, when the call's signal fires. */

@@ -59,7 +59,7 @@ export function createStabilityProvider(settings: ChannelSettings): Provider {
       body: form.body,
       signal: ctx.signal,
     });
-    if (answer.status !== 200) throw failureFor(answer.status, await readAll(answer.chunks));
+    if (answer.status !== 200) throw failureFor(answer.status, await readAll(answer.body.open()));
     return streamedResultFrom(answer, request, seed);
   }
 

@@ -57,7 +57,7 @@ export async function exactImage(bytes: Buffer, format: OutputFormat, width: num
  * exact as above.
  */
 export async function streamedResultFrom(answer: OpenAnswer, request: GenerationRequest, sentSeed: number): Promise<ProviderAnswer> {
-  const flow = answer.flow();
+  const flow = answer.body;
   try {
     const finishReason = finishReasonOf(answer);
     const seed = seedOf(answer, sentSeed);
