@@ -22,6 +22,8 @@ export interface DirectSqlite {
 
 /** `prepare` is the connection's statement cache (sqlite-database.ts). */
 export function directSqlite(sqlite: SQLite.Database, prepare: (sql: string) => SQLite.Statement): DirectSqlite {
+  // Wrapped once: better-sqlite3 builds a new wrapper (four variants) on every `transaction()` call.
+  const inTransaction = sqlite.transaction((body: () => unknown) => body());
   return {
     get free() {
       return sqlite.open && !sqlite.inTransaction;
@@ -33,6 +35,6 @@ export function directSqlite(sqlite: SQLite.Database, prepare: (sql: string) => 
       const { changes, lastInsertRowid } = statement.run(parameters);
       return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
     },
-    transaction: <T>(body: () => T): T => sqlite.transaction(body).immediate(),
+    transaction: <T>(body: () => T): T => inTransaction.immediate(body) as T,
   };
 }
