@@ -24,11 +24,8 @@ export function requestSignals(shutdown?: AbortSignal): RequestSignals & { open(
   const signalFor = (reply: FastifyReply) => {
     const controller = new AbortController();
     if (shutdown?.aborted) controller.abort(shutdown.reason);
-    onHangUp(reply.raw, () => controller.abort(clientClosedRequest()));
-    if (!controller.signal.aborted) {
-      live.add(controller);
-      reply.raw.once('close', () => live.delete(controller));
-    }
+    live.add(controller);
+    onHangUp(reply.raw, () => controller.abort(clientClosedRequest()), () => live.delete(controller));
     return controller.signal;
   };
   return Object.assign(signalFor, { open: () => live.size });
