@@ -18,7 +18,6 @@ import { adminRoutes } from './http/routes/admin/index.js';
 import { consoleRoutes } from './http/console/console-routes.js';
 import { installNotFound } from './http/not-found.js';
 import { openApiRoutes } from './http/openapi/routes.js';
-import { requestSignals } from './http/abort-signal.js';
 import { decorateRequestState } from './http/request-state.js';
 import { stabilityRoutes } from './http/routes/stability/index.js';
 import { installUsageLog } from './http/usage-log.js';
@@ -134,7 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       metrics.onSettled(event);
       deps.onSettled?.(event);
     },
-    requestSignal: requestSignals(deps.shutdown),
+    shutdown: deps.shutdown,
   };
   await app.register(stabilityRoutes, routeDeps);
   await app.register(adminRoutes, {

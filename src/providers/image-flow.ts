@@ -224,14 +224,9 @@ export class ImageFlow {
       const { length } = this;
       if (length !== undefined && this.#sent !== length) throw new UpstreamFailure('broken', `the upstream answer ended after ${this.#sent} of ${length} bytes`, true, 200);
       for (const stage of this.#stages) {
-        // Awaited only when it is a promise: most stages end synchronously, and an await of
-        // nothing still costs a promise and a microtask per stage per request.
-        const ending = stage.end?.();
-        if (!ending) continue;
-        await ending;
+        await stage.end?.();
         if (this.#state !== 'open') return; // broken meanwhile (the client left)
       }
-      if (this.#state !== 'open') return;
     } catch (error) {
       return this.#fail(error);
     }
@@ -276,8 +271,7 @@ export class ImageFlow {
   async #closeStages(stages: readonly FlowStage[]) {
     for (const stage of stages) {
       try {
-        const closing = stage.close?.();
-        if (closing) await closing;
+        await stage.close?.();
       } catch {
         // A stage settles its own bookkeeping (a hold it cannot release goes back when its lease ends, decision 56).
       }

@@ -21,8 +21,6 @@ export type Executor = Kysely<Database> | Transaction<Database>;
 
 export interface Precompiled<Args, Row> {
   (executor: Executor, args: Args): Promise<QueryResult<Row>>;
-  /** The query with `args` in place, to run elsewhere (work.ts runs it on SQLite directly). */
-  with(args: Args): CompiledQuery<Row>;
 }
 
 /**
@@ -38,9 +36,8 @@ export function precompiled<Args extends Record<string, unknown>, Row = unknown>
     const fill = (args: Args) => places.map((place) => ('name' in place ? args[place.name] : place.value));
     return { query, fill };
   };
-  const withArgs = (args: Args): CompiledQuery<Row> => {
+  return (executor, args) => {
     compiled ??= compile();
-    return { ...compiled.query, parameters: compiled.fill(args) };
+    return executor.executeQuery<Row>({ ...compiled.query, parameters: compiled.fill(args) });
   };
-  return Object.assign((executor: Executor, args: Args) => executor.executeQuery<Row>(withArgs(args)), { with: withArgs });
 }
