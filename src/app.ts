@@ -18,6 +18,7 @@ import { adminRoutes } from './http/routes/admin/index.js';
 import { consoleRoutes } from './http/console/console-routes.js';
 import { installNotFound } from './http/not-found.js';
 import { openApiRoutes } from './http/openapi/routes.js';
+import { requestSignals } from './http/abort-signal.js';
 import { decorateRequestState } from './http/request-state.js';
 import { stabilityRoutes } from './http/routes/stability/index.js';
 import { installUsageLog } from './http/usage-log.js';
@@ -133,7 +134,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       metrics.onSettled(event);
       deps.onSettled?.(event);
     },
-    shutdown: deps.shutdown,
+    requestSignal: requestSignals(deps.shutdown),
   };
   await app.register(stabilityRoutes, routeDeps);
   await app.register(adminRoutes, {

@@ -11,6 +11,7 @@ import { GatewayError, noChannelAvailable, upstreamError, upstreamTimeout } from
 import type { GenerationRequest, ProviderAnswer } from '../providers/provider.js';
 import { UpstreamFailure } from '../providers/upstream-failure.js';
 import type { UsageAttempt } from '../store/store.js';
+import { deadline } from './deadline.js';
 import { verdictStage } from './stream-verdict.js';
 
 export interface DispatchDeps {
@@ -52,9 +53,11 @@ const finalError = (failure: UpstreamFailure) =>
 async function attempt(deps: DispatchDeps, channel: RoutedChannel, request: GenerationRequest, signal: AbortSignal, attempts: UsageAttempt[]) {
   const started = deps.now();
   const record = (status: number | null, outcome: string) => attempts.push({ channel: channel.name, status, outcome, latencyMs: deps.now() - started });
+  // The timeout also bounds a passed-through image's body: the call lasts until its flow closes.
+  const call = deadline(signal, channel.timeoutMs);
+  let handedOn = false;
   try {
-    // The timeout also bounds a passed-through image's body: the signal lives on in its flow.
-    const callCtx = { signal: AbortSignal.any([signal, AbortSignal.timeout(channel.timeoutMs)]) };
+    const callCtx = { signal: call.signal };
     const result = channel.provider.stream ? await channel.provider.stream(request, callCtx) : await channel.provider.generate(request, callCtx);
     record(200, 'ok');
     if ('stream' in result) {
@@ -67,7 +70,8 @@ async function attempt(deps: DispatchDeps, channel: RoutedChannel, request: Gene
         },
         abandon: () => afterCall(deps, channel, () => deps.breakers.abandon(channel.id)),
       };
-      result.stream.use(verdictStage(verdicts));
+      result.stream.use(verdictStage(verdicts)).use({ close: call.dispose });
+      handedOn = true;
       return result;
     }
     await afterCall(deps, channel, () => deps.breakers.success(channel.id));
@@ -93,6 +97,8 @@ async function attempt(deps: DispatchDeps, channel: RoutedChannel, request: Gene
       await deps.router.disable(channel.id, `credentials refused by the upstream (HTTP ${failure.status ?? '?'}) at ${new Date(deps.now()).toISOString()}`);
     }
     throw failure;
+  } finally {
+    if (!handedOn) call.dispose();
   }
 }
 

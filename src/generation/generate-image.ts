@@ -21,8 +21,6 @@ export interface GenerateDeps extends DispatchDeps {
   prices?: PriceBook;
   holdLeaseSeconds: number;
   now: () => number;
-  /** Fires when the station's shutdown grace period runs out: generations still running end with 503. */
-  shutdown?: AbortSignal;
   /**
    * Observes every settled hold; tests wait on it instead of sleeping, and the metrics count
    * credits captured and released from it (`amount`: the hold, in milli-credits).

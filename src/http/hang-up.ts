@@ -6,15 +6,18 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyRequest } from 'fastify';
 
-export function onHangUp(response: ServerResponse, callback: () => void): void {
+/** `closed` runs once the response is over, however it ended (one listener serves both). */
+export function onHangUp(response: ServerResponse, callback: () => void, closed?: () => void): void {
   if (response.destroyed && !response.writableEnded) {
     callback();
+    closed?.();
     return;
   }
   let finished = false;
   response.once('finish', () => (finished = true));
   response.once('close', () => {
     if (!finished) callback();
+    closed?.();
   });
 }
 

@@ -224,9 +224,14 @@ export class ImageFlow {
       const { length } = this;
       if (length !== undefined && this.#sent !== length) throw new UpstreamFailure('broken', `the upstream answer ended after ${this.#sent} of ${length} bytes`, true, 200);
       for (const stage of this.#stages) {
-        await stage.end?.();
+        // Awaited only when it is a promise: most stages end synchronously, and an await of
+        // nothing still costs a promise and a microtask per stage per request.
+        const ending = stage.end?.();
+        if (!ending) continue;
+        await ending;
         if (this.#state !== 'open') return; // broken meanwhile (the client left)
       }
+      if (this.#state !== 'open') return;
     } catch (error) {
       return this.#fail(error);
     }
@@ -271,7 +276,8 @@ export class ImageFlow {
   async #closeStages(stages: readonly FlowStage[]) {
     for (const stage of stages) {
       try {
-        await stage.close?.();
+        const closing = stage.close?.();
+        if (closing) await closing;
       } catch {
         // A stage settles its own bookkeeping (a hold it cannot release goes back when its lease ends, decision 56).
       }

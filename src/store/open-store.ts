@@ -8,6 +8,7 @@ import { Kysely, SqliteDialect } from 'kysely';
 import { migrateToLatest, MigrationsPendingError, pendingMigrations, type Dialect } from './migrations/index.js';
 import { postgresDatabase, type PostgresConnection } from './postgres/postgres-database.js';
 import type { Database } from './sql/schema.js';
+import type { DirectSqlite } from './direct-sqlite.js';
 import { openSqlite } from './sqlite-database.js';
 import { sqlStore } from './sql/sql-store.js';
 import type { Store } from './store.js';
@@ -38,17 +39,20 @@ export function storeOptions(config: { databaseUrl: string | undefined; database
 export interface OpenDatabase {
   db: Kysely<Database>;
   dialect: Dialect;
+  /** SQLite only: the same connection, for the generation path's synchronous statements. */
+  direct?: DirectSqlite;
 }
 
 /** The bare connection, schema untouched: for `aigate migrate` and openStore. */
 export function openDatabase(options: StoreOptions): OpenDatabase {
   if (options.postgresUrl !== undefined) return { db: postgresDatabase(options), dialect: 'postgres' };
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: openSqlite(options.sqlitePath) }) }), dialect: 'sqlite' };
+  const database = openSqlite(options.sqlitePath);
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: 'sqlite', direct: database.direct };
 }
 
 /** @throws MigrationsPendingError when checking and the schema is behind; the connection is closed. */
 export async function openStore(options: StoreOptions): Promise<Store> {
-  const { db, dialect } = openDatabase(options);
+  const { db, dialect, direct } = openDatabase(options);
   const policy = options.migrate ?? (dialect === 'sqlite' ? 'apply' : 'check');
   try {
     if (policy === 'apply') await migrateToLatest(db as Kysely<unknown>, dialect);
@@ -60,5 +64,5 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     await db.destroy();
     throw error;
   }
-  return sqlStore(db, options.now);
+  return sqlStore(db, options.now, direct);
 }

@@ -9,15 +9,19 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import { directSqlite, type DirectSqlite } from './direct-sqlite.js';
 import { BACKSTOP_PAGES, startCheckpointer } from './sqlite-checkpointer.js';
 
 /** Distinct statements kept prepared; the hot path uses a few dozen, admin listings vary a little more. */
 export const STATEMENT_CACHE_SIZE = 500;
 
+/** The connection for Kysely, and the same connection for the generation path's direct statements. */
+export type OpenSqlite = SqliteDatabase & { direct: DirectSqlite };
+
 /** A better-sqlite3 database as Kysely's `SqliteDatabase`, memoising `prepare` (least recently used out). */
-export function cachingDatabase(sqlite: SQLite.Database, size = STATEMENT_CACHE_SIZE, onClose: () => void = () => undefined): SqliteDatabase {
+export function cachingDatabase(sqlite: SQLite.Database, size = STATEMENT_CACHE_SIZE, onClose: () => void = () => undefined): OpenSqlite {
   const statements = new Map<string, SqliteStatement>();
-  return {
+  const database = {
     close: () => {
       statements.clear();
       onClose();
@@ -37,13 +41,14 @@ export function cachingDatabase(sqlite: SQLite.Database, size = STATEMENT_CACHE_
       return statement;
     },
   };
+  return { ...database, direct: directSqlite(sqlite, (sql) => database.prepare(sql) as unknown as SQLite.Statement) };
 }
 
 /**
  * Opens (creating its directory) the file in WAL mode, shareable with the CLI while the station
  * runs, its checkpoints made by a worker thread (sqlite-checkpointer.ts) unless `checkpointer` is false.
  */
-export function openSqlite(file: string, options: { checkpointer?: boolean } = {}): SqliteDatabase {
+export function openSqlite(file: string, options: { checkpointer?: boolean } = {}): OpenSqlite {
   const onDisk = file !== ':memory:';
   if (onDisk) mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new SQLite(file);

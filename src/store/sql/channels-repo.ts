@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { ChannelPatch, ChannelRecord, ChannelRepository, NewChannel } from '../store.js';
 import { byCodeUnit } from './order.js';
+import type { DirectSqlite } from '../direct-sqlite.js';
 import { bumpRevision, revisionReader } from './revision.js';
 import type { ChannelsTable, Database } from './schema.js';
 
@@ -51,7 +52,7 @@ function toColumns(channel: ChannelPatch): Partial<ChannelsTable> {
   return columns;
 }
 
-export function channelRepository(db: Kysely<Database>, now: () => number): ChannelRepository {
+export function channelRepository(db: Kysely<Database>, now: () => number, direct?: DirectSqlite): ChannelRepository {
   const find = async (idOrName: string) => {
     const row = await db.selectFrom('channels').selectAll().where((eb) => eb.or([eb('id', '=', idOrName), eb('name', '=', idOrName)])).executeTakeFirst();
     return row && toRecord(row);
@@ -89,6 +90,6 @@ export function channelRepository(db: Kysely<Database>, now: () => number): Chan
         return true;
       });
     },
-    revision: revisionReader(db, REVISION),
+    revision: revisionReader(db, REVISION, direct),
   };
 }

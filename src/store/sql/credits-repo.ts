@@ -7,7 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { CreditRepository, HoldOutcome, LedgerEntry, LedgerKind } from '../store.js';
 import type { Database } from './schema.js';
+import type { DirectSqlite } from '../direct-sqlite.js';
 import { precompiled } from './precompiled.js';
+import { step, transact } from './work.js';
 
 /** The generation path's statements, compiled once (precompiled.ts): every request runs them. */
 function hotPath(db: Kysely<Database>) {
@@ -52,16 +54,16 @@ const ledgerEntry = (r: Selectable<Database['ledger']>): LedgerEntry => ({
   createdAt: Number(r.created_at),
 });
 
-export function creditRepository(db: Kysely<Database>, now: () => number): CreditRepository {
+/** `direct`: on SQLite, the hold, capture and release run synchronously on the connection (work.ts). */
+export function creditRepository(db: Kysely<Database>, now: () => number, direct?: DirectSqlite): CreditRepository {
   const hot = hotPath(db);
-  const release = async (holdId: string): Promise<boolean> => {
-    return db.transaction().execute(async (trx) => {
-      const [hold] = (await hot.settleHold(trx, { id: holdId, status: 'released', at: now() })).rows;
+  const release = (holdId: string): Promise<boolean> =>
+    transact(db, direct, function* () {
+      const [hold] = (yield* step(hot.settleHold, { id: holdId, status: 'released', at: now() })).rows;
       if (!hold) return false;
-      await hot.unhold(trx, { keyId: hold.key_id, amount: Number(hold.amount) });
+      yield* step(hot.unhold, { keyId: hold.key_id, amount: Number(hold.amount) });
       return true;
     });
-  };
 
   /** The balance change and its ledger row in one transaction. @returns the new balance, or undefined when refused. */
   const applyAdjustment = (keyId: string, amount: number, kind: LedgerKind, note: string | null, idempotencyKey: string | null) =>
@@ -119,10 +121,10 @@ export function creditRepository(db: Kysely<Database>, now: () => number): Credi
 
     async hold(keyId, amount, requestId, expiresAt): Promise<HoldOutcome> {
       const holdId = `hold_${randomBytes(8).toString('hex')}`;
-      const placed = await db.transaction().execute(async (trx) => {
-        const result = await hot.reserve(trx, { keyId, amount });
+      const placed = await transact(db, direct, function* () {
+        const result = yield* step(hot.reserve, { keyId, amount });
         if (!result.numAffectedRows) return false;
-        await hot.placeHold(trx, { id: holdId, keyId, amount, requestId, at: now(), expiresAt });
+        yield* step(hot.placeHold, { id: holdId, keyId, amount, requestId, at: now(), expiresAt });
         return true;
       });
       if (placed) return { ok: true, holdId };
@@ -132,14 +134,14 @@ export function creditRepository(db: Kysely<Database>, now: () => number): Credi
       return { ok: false, reason: capShort ? 'cap_reached' : 'insufficient_balance' };
     },
 
-    async capture(holdId) {
-      return db.transaction().execute(async (trx) => {
-        const [hold] = (await hot.settleHold(trx, { id: holdId, status: 'captured', at: now() })).rows;
+    capture(holdId) {
+      return transact(db, direct, function* () {
+        const [hold] = (yield* step(hot.settleHold, { id: holdId, status: 'captured', at: now() })).rows;
         if (!hold) return false;
         const amount = Number(hold.amount);
-        const [key] = (await hot.charge(trx, { keyId: hold.key_id, amount })).rows;
+        const [key] = (yield* step(hot.charge, { keyId: hold.key_id, amount })).rows;
         if (!key) throw new Error(`hold ${holdId} names key ${hold.key_id}, which is gone`);
-        await hot.recordCharge(trx, { keyId: hold.key_id, amount: -amount, balanceAfter: Number(key.balance), ref: hold.request_id, at: now() });
+        yield* step(hot.recordCharge, { keyId: hold.key_id, amount: -amount, balanceAfter: Number(key.balance), ref: hold.request_id, at: now() });
         return true;
       });
     },

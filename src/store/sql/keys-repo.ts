@@ -3,7 +3,9 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely, Selectable } from 'kysely';
 import type { ApiKeyRecord, KeyRepository, NewApiKey } from '../store.js';
 import type { ApiKeysTable, Database } from './schema.js';
+import type { DirectSqlite } from '../direct-sqlite.js';
 import { precompiled } from './precompiled.js';
+import { read } from './work.js';
 
 export function toKeyRecord(row: Selectable<ApiKeysTable>): ApiKeyRecord {
   return {
@@ -25,7 +27,7 @@ export function toKeyRecord(row: Selectable<ApiKeysTable>): ApiKeyRecord {
 
 export const newKeyId = () => `key_${randomBytes(6).toString('hex')}`;
 
-export function keyRepository(db: Kysely<Database>, now: () => number): KeyRepository {
+export function keyRepository(db: Kysely<Database>, now: () => number, direct?: DirectSqlite): KeyRepository {
   // Every request to the public API looks its key up: compiled once (precompiled.ts).
   const byHash = precompiled<{ hash: string }, Selectable<ApiKeysTable>>(db, (d, slot) => d.selectFrom('api_keys').selectAll().where('hash', '=', slot('hash')));
   return {
@@ -61,7 +63,7 @@ export function keyRepository(db: Kysely<Database>, now: () => number): KeyRepos
     },
 
     async findByHash(hash) {
-      const [row] = (await byHash(db, { hash })).rows;
+      const [row] = await read(db, direct, byHash, { hash });
       return row && toKeyRecord(row);
     },
 

@@ -1,6 +1,7 @@
 /** @module Banned words, the usage log and settings in SQL: small tables with plain access. */
 import type { Insertable, Kysely } from 'kysely';
 import { byCodeUnit } from './order.js';
+import type { DirectSqlite } from '../direct-sqlite.js';
 import { bumpRevision, revisionReader } from './revision.js';
 import { toEntry } from './usage-reports-repo.js';
 import type { BannedWordRepository, SettingRepository, UsageRepository, UsageRow } from '../store.js';
@@ -10,7 +11,7 @@ import { precompiled } from './precompiled.js';
 
 const REVISION = 'banned_words_revision';
 
-export function bannedWordRepository(db: Kysely<Database>, now: () => number): BannedWordRepository {
+export function bannedWordRepository(db: Kysely<Database>, now: () => number, direct?: DirectSqlite): BannedWordRepository {
   // Bumped in the same transaction as the change, so a reader never sees new words with an old revision.
   const bump = (trx: Kysely<Database>) => bumpRevision(trx, REVISION);
   return {
@@ -35,7 +36,7 @@ export function bannedWordRepository(db: Kysely<Database>, now: () => number): B
       // Sorted here rather than by ORDER BY, so the order is the same whatever the collation.
       return rows.map((r) => r.word).sort(byCodeUnit);
     },
-    revision: revisionReader(db, REVISION),
+    revision: revisionReader(db, REVISION, direct),
   };
 }
 

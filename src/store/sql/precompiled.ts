@@ -21,6 +21,8 @@ export type Executor = Kysely<Database> | Transaction<Database>;
 
 export interface Precompiled<Args, Row> {
   (executor: Executor, args: Args): Promise<QueryResult<Row>>;
+  /** The query with `args` in place, to run elsewhere (work.ts runs it on SQLite directly). */
+  with(args: Args): CompiledQuery<Row>;
 }
 
 /**
@@ -36,8 +38,9 @@ export function precompiled<Args extends Record<string, unknown>, Row = unknown>
     const fill = (args: Args) => places.map((place) => ('name' in place ? args[place.name] : place.value));
     return { query, fill };
   };
-  return (executor, args) => {
+  const withArgs = (args: Args): CompiledQuery<Row> => {
     compiled ??= compile();
-    return executor.executeQuery<Row>({ ...compiled.query, parameters: compiled.fill(args) });
+    return { ...compiled.query, parameters: compiled.fill(args) };
   };
+  return Object.assign((executor: Executor, args: Args) => executor.executeQuery<Row>(withArgs(args)), { with: withArgs });
 }

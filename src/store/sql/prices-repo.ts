@@ -6,12 +6,13 @@ import type { Kysely } from 'kysely';
 import type { PriceRepository } from '../admin-store.js';
 import type { AdminTables } from './admin-schema.js';
 import { byCodeUnit } from './order.js';
+import type { DirectSqlite } from '../direct-sqlite.js';
 import { bumpRevision, revisionReader } from './revision.js';
 import type { Database } from './schema.js';
 
 const REVISION = 'prices_revision';
 
-export function priceRepository(base: Kysely<Database>, now: () => number): PriceRepository {
+export function priceRepository(base: Kysely<Database>, now: () => number, direct?: DirectSqlite): PriceRepository {
   const db = base.withTables<AdminTables>();
   return {
     async list() {
@@ -38,6 +39,6 @@ export function priceRepository(base: Kysely<Database>, now: () => number): Pric
         return removed;
       });
     },
-    revision: revisionReader(base, REVISION),
+    revision: revisionReader(base, REVISION, direct),
   };
 }

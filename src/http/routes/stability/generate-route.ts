@@ -8,7 +8,7 @@ import { generateImage, type GenerateDeps } from '../../../generation/generate-i
 import { authenticate, declaredBodyLimit, ipRateLimit, keyRateLimit, type GuardDeps } from '../../hooks/guards.js';
 import { multipartBody, requireMultipart } from '../../hooks/multipart-body.js';
 import type { MultipartForm } from '../../multipart/read-form.js';
-import { abortSignalFor } from '../../abort-signal.js';
+import type { RequestSignals } from '../../abort-signal.js';
 import { sendImage } from './respond.js';
 
 export interface GenerateEndpoint {
@@ -18,7 +18,12 @@ export interface GenerateEndpoint {
   validate(form: MultipartForm): Promise<GenerationRequest>;
 }
 
-export function registerGenerate(app: FastifyInstance, deps: GuardDeps & GenerateDeps, prefixes: readonly string[], spec: GenerateEndpoint) {
+export interface GenerateRouteDeps extends GuardDeps, GenerateDeps {
+  /** Each generation's signal: the client hanging up, or the shutdown grace running out (503). */
+  requestSignal: RequestSignals;
+}
+
+export function registerGenerate(app: FastifyInstance, deps: GenerateRouteDeps, prefixes: readonly string[], spec: GenerateEndpoint) {
   for (const prefix of prefixes) {
     app.post(`${prefix}/v2beta/stable-image/generate/${spec.endpoint}`, {
       config: { usageEndpoint: spec.endpoint },
@@ -33,7 +38,7 @@ export function registerGenerate(app: FastifyInstance, deps: GuardDeps & Generat
         const form = request.form!;
         // Moderation screens what the client sent, including text a model will ignore.
         const screened = [form.fields.get('prompt'), form.fields.get('negative_prompt')];
-        const ctx = { requestId: request.id, signal: abortSignalFor(reply, deps.shutdown), trace: request.trace!, screened };
+        const ctx = { requestId: request.id, signal: deps.requestSignal(reply), trace: request.trace!, screened };
         const { result, channel } = await generateImage(deps, request.apiKey!, request.generation!, ctx);
         return sendImage(reply, result, channel, request.headers.accept, deps.config.images.store !== 'off');
       },

@@ -4,16 +4,14 @@
  * here (see app.ts): generation routes stream their multipart body themselves.
  */
 import type { FastifyInstance } from 'fastify';
-import type { GenerateDeps } from '../../../generation/generate-image.js';
-import type { GuardDeps } from '../../hooks/guards.js';
 import { registerAccountV1 } from './account-v1.js';
-import { registerGenerate } from './generate-route.js';
+import { registerGenerate, type GenerateRouteDeps } from './generate-route.js';
 import { SD3_FILE_FIELDS, sd3Catalogue, validateSd3 } from './validate-sd3.js';
 import { CORE_FILE_FIELDS, ULTRA_FILE_FIELDS, validateUltraOrCore } from './validate-ultra-core.js';
 
 export const STABILITY_PREFIXES = ['/sd', ''] as const;
 
-export async function stabilityRoutes(app: FastifyInstance, deps: GuardDeps & GenerateDeps) {
+export async function stabilityRoutes(app: FastifyInstance, deps: GenerateRouteDeps) {
   const catalogue = sd3Catalogue(deps.config.models);
   registerGenerate(app, deps, STABILITY_PREFIXES, { endpoint: 'sd3', fileFields: SD3_FILE_FIELDS, validate: (form) => validateSd3(form, catalogue) });
   // ultra and core are one model each, priced as their endpoint (spec §8).
