@@ -39,8 +39,10 @@ async function stationWithGate() {
 }
 
 describe('graceful shutdown', () => {
-  it('lets a generation in flight finish within the grace period, charged, and refuses new connections', async () => {
-    const { station, life, running, finish, post, url } = await stationWithGate();
+  // The timeout is a fail-safe, not a measurement: without the idle sweep, stopping waited out the
+  // client's keep-alive connection (72 s) after its answer was written.
+  it('lets a generation in flight finish within the grace period, charged, and refuses new connections', { timeout: 30_000 }, async () => {
+    const { station, life, running, finish, post, url, balance } = await stationWithGate();
     const inFlight = post();
     await running;
     const stopped = life.stop(station.app, 10_000, () => station.store.close().then(() => undefined));
@@ -49,6 +51,9 @@ describe('graceful shutdown', () => {
     const response = await inFlight;
     assert.equal(response.status, 200);
     await response.arrayBuffer();
+    // Read before `stopped`: the store closes with the station.
+    const after = await balance();
+    assert.ok(after.balance < 10_000 && after.held === 0 && after.open === 0, `the finished generation is charged: ${JSON.stringify(after)}`);
     await stopped;
   });
 

@@ -6,6 +6,9 @@
 import type { FastifyInstance } from 'fastify';
 import { shuttingDown } from '../errors.js';
 
+/** While draining, how often connections that have gone idle are closed. */
+export const IDLE_SWEEP_MS = 100;
+
 export interface Lifecycle {
   /** Passed to buildApp: `draining` and `shutdown`. */
   readonly signals: { draining: AbortSignal; shutdown: AbortSignal };
@@ -25,7 +28,12 @@ export function lifecycle(): Lifecycle {
         // close() stops listening, closes idle connections and resolves once in-flight requests end.
         const closed = app.close();
         const grace = setTimeout(() => shutdown.abort(shuttingDown()), graceMs);
+        // close() resolves only when every connection is gone, and it closes only those idle when
+        // it was called: a keep-alive connection whose request finishes later would be kept for
+        // its whole keep-alive timeout (72 s), past the grace period and any orchestrator's.
+        const sweep = setInterval(() => app.server.closeIdleConnections(), IDLE_SWEEP_MS);
         await closed;
+        clearInterval(sweep);
         clearTimeout(grace);
         await closeRest();
       })();
