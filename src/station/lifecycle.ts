@@ -32,9 +32,12 @@ export function lifecycle(): Lifecycle {
         // it was called: a keep-alive connection whose request finishes later would be kept for
         // its whole keep-alive timeout (72 s), past the grace period and any orchestrator's.
         const sweep = setInterval(() => app.server.closeIdleConnections(), IDLE_SWEEP_MS);
-        await closed;
-        clearInterval(sweep);
-        clearTimeout(grace);
+        try {
+          await closed;
+        } finally {
+          clearInterval(sweep);
+          clearTimeout(grace);
+        }
         await closeRest();
       })();
       return stopping;
