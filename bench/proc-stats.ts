@@ -41,16 +41,6 @@ export function processTree(roots: readonly number[]): number[] {
   return all;
 }
 
-/** CPU seconds (user + system) used so far by the processes and their descendants. */
-export function cpuSeconds(roots: readonly number[]): number {
-  let ticks = 0;
-  for (const pid of processTree(roots)) {
-    const f = statFields(pid);
-    if (f) ticks += Number(f[11]) + Number(f[12]); // utime, stime (fields 14 and 15)
-  }
-  return ticks / TICKS_PER_SECOND;
-}
-
 /** User and system CPU seconds, minor page faults and read/write system calls of the processes and their descendants: where a CPU figure that moved went. */
 export function cpuSplit(roots: readonly number[]): { user: number; system: number; minorFaults: number; reads: number; writes: number } {
   let user = 0;
@@ -66,10 +56,16 @@ export function cpuSplit(roots: readonly number[]): { user: number; system: numb
     reads += Number(io.match(/^syscr: (\d+)/m)?.[1] ?? 0);
     writes += Number(io.match(/^syscw: (\d+)/m)?.[1] ?? 0);
     minorFaults += Number(f[7]); // minflt (field 10)
-    user += Number(f[11]);
-    system += Number(f[12]);
+    user += Number(f[11]); // utime (field 14)
+    system += Number(f[12]); // stime (field 15)
   }
   return { user: user / TICKS_PER_SECOND, system: system / TICKS_PER_SECOND, minorFaults, reads, writes };
+}
+
+/** CPU seconds (user + system) used so far by the processes and their descendants. */
+export function cpuSeconds(roots: readonly number[]): number {
+  const { user, system } = cpuSplit(roots);
+  return user + system;
 }
 
 /** CPU seconds of one process's main thread and of all its other threads together (V8's GC and compiler helpers, libuv's pool, workers). */
