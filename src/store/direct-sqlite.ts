@@ -7,6 +7,12 @@
  * the event loop can start: no other query can join it. The one case to avoid is a Kysely
  * transaction left open across an await (admin writes): a statement run then would join it, so
  * `free` says when the connection is clear and callers go through Kysely otherwise.
+ *
+ * Units of work are committed in groups (decision 108): every one asked for in the same turn of
+ * the event loop shares one transaction. A commit appends each page the transaction changed to the
+ * WAL, and a hold or capture changes the same few pages (the key's row, the tails of the holds and
+ * ledger tables and their indexes) as the others in flight, so under load a group writes those
+ * pages once instead of once per request.
  */
 import type { CompiledQuery, QueryResult } from 'kysely';
 import type SQLite from 'better-sqlite3';
@@ -18,15 +24,56 @@ export interface DirectSqlite {
   execute<Row>(query: CompiledQuery<Row>): QueryResult<Row>;
   /** Runs `body` in one BEGIN IMMEDIATE ... COMMIT, rolled back if it throws. */
   transaction<T>(body: () => T): T;
+  /**
+   * Runs `body` in the transaction shared by every unit asked for in this turn of the event loop,
+   * committed before the promise settles; a body that throws leaves no trace, and the others still
+   * commit. `elsewhere` runs instead when the connection is no longer free by then.
+   */
+  grouped<T>(body: () => T, elsewhere: () => Promise<T>): Promise<T>;
+}
+
+interface Unit {
+  body: () => unknown;
+  elsewhere: () => Promise<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
 }
 
 /** `prepare` is the connection's statement cache (sqlite-database.ts). */
 export function directSqlite(sqlite: SQLite.Database, prepare: (sql: string) => SQLite.Statement): DirectSqlite {
   // Wrapped once: better-sqlite3 builds a new wrapper (four variants) on every `transaction()` call.
   const inTransaction = sqlite.transaction((body: () => unknown) => body());
+  const free = () => sqlite.open && !sqlite.inTransaction;
+  let queue: Unit[] = [];
+
+  const commitGroup = () => {
+    const group = queue;
+    queue = [];
+    if (!free()) {
+      for (const unit of group) unit.elsewhere().then(unit.resolve, unit.reject);
+      return;
+    }
+    let results: unknown[];
+    try {
+      results = inTransaction.immediate(() => group.map((unit) => unit.body())) as unknown[];
+    } catch {
+      // One unit threw (or the commit failed) and the whole group rolled back: each unit runs again
+      // in a transaction of its own, so only the one at fault fails. Rare, and never partial.
+      for (const unit of group) {
+        try {
+          unit.resolve(inTransaction.immediate(unit.body));
+        } catch (error) {
+          unit.reject(error);
+        }
+      }
+      return;
+    }
+    group.forEach((unit, i) => unit.resolve(results[i]));
+  };
+
   return {
     get free() {
-      return sqlite.open && !sqlite.inTransaction;
+      return free();
     },
     execute<Row>(query: CompiledQuery<Row>): QueryResult<Row> {
       const statement = prepare(query.sql);
@@ -36,5 +83,12 @@ export function directSqlite(sqlite: SQLite.Database, prepare: (sql: string) => 
       return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
     },
     transaction: <T>(body: () => T): T => inTransaction.immediate(body) as T,
+    grouped<T>(body: () => T, elsewhere: () => Promise<T>): Promise<T> {
+      return new Promise<T>((resolve, reject) => {
+        // setImmediate runs after the loop has handled all the I/O that was ready: the whole turn's units.
+        if (queue.length === 0) setImmediate(commitGroup);
+        queue.push({ body, elsewhere, resolve: resolve as (value: unknown) => void, reject });
+      });
+    },
   };
 }

@@ -178,6 +178,31 @@ export function runStoreSuite(open: () => Promise<Store>, name = 'Store'): void 
 
   describe(`${name}: holds`, () => {
     it(
+      'holds, captures and releases asked for at once each settle as they would alone, and never overdraw',
+      withStore(async (store) => {
+        const key = await store.keys.create(newKey({ credits: 20_000 }));
+        // On SQLite these share one transaction (decision 108): each still sees the ones before it.
+        const outcomes = await Promise.all(Array.from({ length: 5 }, () => holdFor(store, key.id, 6_500)));
+        const held = outcomes.filter((o) => o.ok).map(holdId);
+        assert.equal(held.length, 3, 'three holds of 6,500 fit in 20,000');
+        assert.deepEqual(outcomes.filter((o) => !o.ok), [
+          { ok: false, reason: 'insufficient_balance' },
+          { ok: false, reason: 'insufficient_balance' },
+        ]);
+        const [a, b, c] = held as [string, string, string];
+        const [capturedA, capturedB, releasedC, capturedC, nobody] = await Promise.all([store.credits.capture(a), store.credits.capture(b), store.credits.release(c), store.credits.capture(c), store.credits.capture('hold_nobody')]);
+        assert.deepEqual([capturedA, capturedB, nobody], [true, true, false]);
+        // Which of the two settles c first is up to the store (on SQLite the order asked); never both.
+        assert.notEqual(releasedC, capturedC, 'a hold is either released or captured, once');
+        const charges = capturedC ? 3 : 2;
+        const after = await assertLedgerConsistent(store, key.id, 'after the group');
+        assert.deepEqual([after.balance, after.held, after.spent], [20_000 - charges * 6_500, 0, charges * 6_500]);
+        assert.equal((await store.credits.ledger(key.id)).filter((e) => e.kind === 'charge').length, charges, 'one charge row per capture');
+        assert.equal(await store.credits.openHolds(key.id), 0);
+      }),
+    );
+
+    it(
       'holds when balance - held covers the amount, exactly to the last milli-credit',
       withStore(async (store) => {
         const key = await store.keys.create(newKey({ credits: 13_000 }));

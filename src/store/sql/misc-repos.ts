@@ -8,6 +8,7 @@ import type { BannedWordRepository, SettingRepository, UsageRepository, UsageRow
 import type { Database } from './schema.js';
 import { batchedPerTick } from './batched.js';
 import { precompiled } from './precompiled.js';
+import { step, transact } from './work.js';
 
 const REVISION = 'banned_words_revision';
 
@@ -42,7 +43,8 @@ export function bannedWordRepository(db: Kysely<Database>, now: () => number, di
 
 type UsageValues = Omit<Insertable<Database['usage_log']>, 'id'>;
 
-export function usageRepository(db: Kysely<Database>): UsageRepository {
+/** `direct`: on SQLite, each row joins its turn's group commit (direct-sqlite.ts), with the holds and captures. */
+export function usageRepository(db: Kysely<Database>, direct?: DirectSqlite): UsageRepository {
   // Every generation writes one row: compiled once (precompiled.ts).
   const insertRow = precompiled<Required<UsageValues>>(db, (d, slot) =>
     d.insertInto('usage_log').values({
@@ -69,13 +71,19 @@ export function usageRepository(db: Kysely<Database>): UsageRepository {
     attempts: row.attempts.length ? JSON.stringify(row.attempts) : null,
   });
   const insertOne = async (row: UsageRow) => void (await insertRow(db, values(row)));
-  // Rows finishing in the same turn share one transaction (batched.ts), in the order they came.
-  const insert = batchedPerTick<UsageRow>(async (rows) => {
-    if (rows.length === 1) return insertOne(rows[0]!);
-    await db.transaction().execute(async (trx) => {
-      for (const row of rows) await insertRow(trx, values(row));
-    });
-  }, insertOne);
+  // Rows finishing in the same turn share one transaction, in the order they came: on SQLite the
+  // connection's group commit, elsewhere (PostgreSQL) a batch of their own (batched.ts).
+  const insert = direct
+    ? (row: UsageRow) =>
+        transact(db, direct, function* () {
+          yield* step(insertRow, values(row));
+        })
+    : batchedPerTick<UsageRow>(async (rows) => {
+        if (rows.length === 1) return insertOne(rows[0]!);
+        await db.transaction().execute(async (trx) => {
+          for (const row of rows) await insertRow(trx, values(row));
+        });
+      }, insertOne);
   return {
     insert,
     async query({ keyId, since, limit }) {

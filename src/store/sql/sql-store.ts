@@ -19,7 +19,7 @@ export function sqlStore(db: Kysely<Database>, now: () => number = Date.now, dir
     keys: keyRepository(db, now, direct),
     credits: creditRepository(db, now, direct),
     bannedWords: bannedWordRepository(db, now, direct),
-    usage: usageRepository(db),
+    usage: usageRepository(db, direct),
     settings: settingRepository(db),
     channels: channelRepository(db, now, direct),
     operators: operatorRepository(db, now),

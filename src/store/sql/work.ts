@@ -16,22 +16,30 @@ export function* step<Args, Row>(query: Precompiled<Args, Row>, args: Args): Gen
   return (yield query.with(args)) as QueryResult<Row>;
 }
 
-/** Runs `work` in one transaction; it rolls back if the work throws. */
-export async function transact<T>(db: Kysely<Database>, direct: DirectSqlite | undefined, work: () => Work<T>): Promise<T> {
-  if (direct?.free) {
-    return direct.transaction(() => {
-      const steps = work();
-      let next = steps.next();
-      while (!next.done) next = steps.next(direct.execute(next.value));
-      return next.value;
-    });
-  }
+/** Runs `work` through Kysely, in a transaction of its own. */
+function viaKysely<T>(db: Kysely<Database>, work: () => Work<T>): Promise<T> {
   return db.transaction().execute(async (trx) => {
     const steps = work();
     let next = steps.next();
     while (!next.done) next = steps.next(await trx.executeQuery(next.value));
     return next.value;
   });
+}
+
+/**
+ * Runs `work` in one transaction; it rolls back if the work throws. On SQLite the transaction is
+ * shared with the other units of the same event-loop turn (direct-sqlite.ts), so `work` may run
+ * more than once (again on its own, after another unit of its group threw): it must only read and
+ * write through its statements.
+ */
+export function transact<T>(db: Kysely<Database>, direct: DirectSqlite | undefined, work: () => Work<T>): Promise<T> {
+  if (!direct?.free) return viaKysely(db, work);
+  return direct.grouped(() => {
+    const steps = work();
+    let next = steps.next();
+    while (!next.done) next = steps.next(direct.execute(next.value));
+    return next.value;
+  }, () => viaKysely(db, work));
 }
 
 /** One read outside any transaction: directly when the connection is free. */
