@@ -2,7 +2,7 @@
  * @module Encodes a multipart/form-data body into one Buffer, built once per upstream call, so the
  * upstream client can send it with a content-length (no chunking) and tell when it was all sent.
  */
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 
 export type FormPart =
   | { name: string; value: string }
@@ -16,7 +16,9 @@ export interface EncodedForm {
 const quote = (text: string) => text.replace(/["\r\n\\]/g, (c) => encodeURIComponent(c));
 
 export function encodeMultipart(parts: readonly FormPart[]): EncodedForm {
-  const boundary = `----aigate${randomBytes(12).toString('hex')}`;
+  // Unguessable, so no prompt can carry it. randomUUID draws from a pooled buffer; randomBytes is a
+  // call into OpenSSL per request.
+  const boundary = `----aigate${randomUUID().replaceAll('-', '')}`;
   const chunks: Buffer[] = [];
   for (const part of parts) {
     if ('file' in part) {

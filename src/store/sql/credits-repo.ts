@@ -3,7 +3,7 @@
  * each transaction starts with its write so SQLite takes the write lock at once (a deferred read
  * that later writes can fail with SQLITE_BUSY under WAL).
  */
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { CreditRepository, HoldOutcome, LedgerEntry, LedgerKind } from '../store.js';
 import type { Database } from './schema.js';
@@ -120,7 +120,8 @@ export function creditRepository(db: Kysely<Database>, now: () => number, direct
     },
 
     async hold(keyId, amount, requestId, expiresAt): Promise<HoldOutcome> {
-      const holdId = `hold_${randomBytes(8).toString('hex')}`;
+      // randomUUID draws from a pooled buffer; randomBytes is a call into OpenSSL per request.
+      const holdId = `hold_${randomUUID().replaceAll('-', '')}`;
       const placed = await transact(db, direct, function* () {
         const result = yield* step(hot.reserve, { keyId, amount });
         if (!result.numAffectedRows) return false;

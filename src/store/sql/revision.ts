@@ -5,7 +5,11 @@ import type { DirectSqlite } from '../direct-sqlite.js';
 import { precompiled } from './precompiled.js';
 import { read } from './work.js';
 
+/** Bumps made by this process: a reader's answer from earlier in the turn is stale after one. */
+let bumpsHere = 0;
+
 export function bumpRevision(db: Kysely<Database>, name: string): Promise<unknown> {
+  bumpsHere += 1;
   // BIGINT, not INTEGER: INTEGER is 64-bit in SQLite but 32-bit in PostgreSQL; BIGINT is 64-bit in both.
   return db
     .insertInto('settings')
@@ -14,11 +18,20 @@ export function bumpRevision(db: Kysely<Database>, name: string): Promise<unknow
     .execute();
 }
 
-/** Reads the counter `name` (0 before its first bump); compiled once, as every request reads a few. */
+/**
+ * Reads the counter `name` (0 before its first bump); compiled once, as every request reads a few.
+ * One read serves every request of the same turn of the event loop (under load, dozens): they
+ * arrived together, and a change committed meanwhile by another process is seen a turn later,
+ * as it would have been by a request arriving a moment later. A bump from this process is seen at once.
+ */
 export function revisionReader(db: Kysely<Database>, name: string, direct?: DirectSqlite): () => Promise<number> {
   const query = precompiled<{ name: string }, { value: string }>(db, (d, slot) => d.selectFrom('settings').select('value').where('name', '=', slot('name')));
-  return async () => {
-    const [row] = await read(db, direct, query, { name });
-    return row ? Number(row.value) : 0;
+  let turn: { value: Promise<number>; bumps: number } | undefined;
+  const forget = () => (turn = undefined);
+  return () => {
+    if (turn?.bumps === bumpsHere) return turn.value;
+    if (!turn) setImmediate(forget);
+    turn = { value: read(db, direct, query, { name }).then(([row]) => (row ? Number(row.value) : 0)), bumps: bumpsHere };
+    return turn.value;
   };
 }
