@@ -5,6 +5,7 @@
  * the profile is written, and prints self time by function and by package. The benchmark says
  * how far from the floor the station is; this says which code to look at. BENCH_PROFILE_TARGET=pipe
  * profiles the bare Node pipe instead, so the two can be compared on the machine as it is now.
+ * BENCH_CONNECTIONS (default 64) sets wrk's concurrency: 1 shows what a lone request waits on.
  */
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -39,7 +40,7 @@ async function main() {
   const profArgs = ['--cpu-prof', `--cpu-prof-dir=${profDir}`];
   const pipe = process.env.BENCH_PROFILE_TARGET === 'pipe' ? await nodeServer('node-pipe', bundles.nodePipe, { BENCH_PIPE_UPSTREAM: upstream.url }, cores.gateway, profArgs) : undefined;
   const station = pipe ? { ...pipe, key: upstreamKey } : await startAigate({ root: options.root, work: options.work, name: 'profile', core: cores.gateway, upstream: { url: upstream.url, key: upstreamKey }, imageStore: options.aigateImageStore, nodeArgs: profArgs });
-  const job = { tool: 'wrk' as const, ...sd3Request(station.url, station.key, accept), connections: 64, seconds: options.seconds, timeoutSeconds: 60 };
+  const job = { tool: 'wrk' as const, ...sd3Request(station.url, station.key, accept), connections: Number(process.env.BENCH_CONNECTIONS ?? 64), seconds: options.seconds, timeoutSeconds: 60 };
   await runWrk({ ...job, seconds: 3 }, options.work); // warm-up: the JIT, pools and caches
   const cpuBefore = cpuSeconds([station.child.pid]);
   const threadsBefore = threadCpuSeconds(station.child.pid);
