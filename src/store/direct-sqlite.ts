@@ -30,6 +30,8 @@ export interface DirectSqlite {
    * commit. `elsewhere` runs instead when the connection is no longer free by then.
    */
   grouped<T>(body: () => T, elsewhere: () => Promise<T>): Promise<T>;
+  /** Commits the group waiting for its turn now: called before the connection closes, so no unit is lost. */
+  flush(): void;
 }
 
 interface Unit {
@@ -49,6 +51,7 @@ export function directSqlite(sqlite: SQLite.Database, prepare: (sql: string) => 
   const commitGroup = () => {
     const group = queue;
     queue = [];
+    if (group.length === 0) return; // flushed early, before the connection closed
     if (!free()) {
       for (const unit of group) unit.elsewhere().then(unit.resolve, unit.reject);
       return;
@@ -83,6 +86,7 @@ export function directSqlite(sqlite: SQLite.Database, prepare: (sql: string) => 
       return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
     },
     transaction: <T>(body: () => T): T => inTransaction.immediate(body) as T,
+    flush: commitGroup,
     grouped<T>(body: () => T, elsewhere: () => Promise<T>): Promise<T> {
       return new Promise<T>((resolve, reject) => {
         // setImmediate runs after the loop has handled all the I/O that was ready: the whole turn's units.

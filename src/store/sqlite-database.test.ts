@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
 import SQLite from 'better-sqlite3';
 import { cachingDatabase } from './sqlite-database.js';
@@ -32,4 +35,22 @@ test('beyond its size the least recently used statement is dropped, and prepared
   assert.notEqual(db.prepare('select 2'), two);
   assert.deepEqual(db.prepare('select 2 as v').all([]), [{ v: 2 }]);
   db.close();
+});
+
+test('closing the database first commits the group of writes still waiting for its turn', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'aigate-close-'));
+  const file = path.join(dir, 'test.db');
+  try {
+    const sqlite = new SQLite(file);
+    sqlite.exec('CREATE TABLE t (name TEXT)');
+    const db = cachingDatabase(sqlite);
+    const written = db.direct.grouped(() => sqlite.prepare("INSERT INTO t VALUES ('last')").run().changes, () => Promise.reject(new Error('not free')));
+    db.close(); // in the same turn: the group has not had its turn yet
+    assert.equal(await written, 1);
+    const reopened = new SQLite(file, { readonly: true });
+    assert.deepEqual(reopened.prepare('SELECT name FROM t').all(), [{ name: 'last' }]);
+    reopened.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -21,8 +21,10 @@ export type OpenSqlite = SqliteDatabase & { direct: DirectSqlite };
 /** A better-sqlite3 database as Kysely's `SqliteDatabase`, memoising `prepare` (least recently used out). */
 export function cachingDatabase(sqlite: SQLite.Database, size = STATEMENT_CACHE_SIZE, onClose: () => void = () => undefined): OpenSqlite {
   const statements = new Map<string, SqliteStatement>();
+  let direct: DirectSqlite | undefined;
   const database = {
     close: () => {
+      direct?.flush();
       statements.clear();
       onClose();
       sqlite.close();
@@ -41,7 +43,8 @@ export function cachingDatabase(sqlite: SQLite.Database, size = STATEMENT_CACHE_
       return statement;
     },
   };
-  return { ...database, direct: directSqlite(sqlite, (sql) => database.prepare(sql) as unknown as SQLite.Statement) };
+  direct = directSqlite(sqlite, (sql) => database.prepare(sql) as unknown as SQLite.Statement);
+  return { ...database, direct };
 }
 
 /**

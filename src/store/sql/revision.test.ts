@@ -18,6 +18,7 @@ test('one read of a revision serves its whole turn of the event loop; a bump fro
     execute: (query) => ((queries += 1), direct.execute(query)),
     transaction: (body) => direct.transaction(body),
     grouped: (body, elsewhere) => direct.grouped(body, elsewhere),
+    flush: () => direct.flush(),
   };
   const revision = revisionReader(db, 'test_revision', counted);
   try {
