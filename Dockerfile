@@ -23,5 +23,5 @@ USER node
 EXPOSE 8080
 # SIGTERM drains: new requests are refused, generations in flight get AIGATE_SHUTDOWN_GRACE_SECONDS.
 STOPSIGNAL SIGTERM
-# V8's young generation capped at 8 MB a half (decision 97): the same flags as `npm start`.
+# The same Node flags as `npm start` (decisions 97, 105, 109 and 111; the README says why).
 CMD ["node", "--max-semi-space-size=4", "--no-memory-reducer", "--single-threaded-gc", "bin/aigate.js", "serve"]

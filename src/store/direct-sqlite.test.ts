@@ -9,7 +9,8 @@ import { directSqlite } from './direct-sqlite.js';
 /** A WAL file database with one counter row, and the direct connection over it. */
 function counterDatabase() {
   const dir = mkdtempSync(path.join(tmpdir(), 'aigate-direct-'));
-  const sqlite = new SQLite(path.join(dir, 'test.db'));
+  const file = path.join(dir, 'test.db');
+  const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('wal_autocheckpoint = 0'); // the WAL only grows, so its frames count the pages committed
   sqlite.exec('CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL); INSERT INTO counter VALUES (1, 0); CREATE TABLE item (name TEXT PRIMARY KEY)');
@@ -20,7 +21,7 @@ function counterDatabase() {
   const items = () => (sqlite.prepare('SELECT name FROM item ORDER BY name').all() as { name: string }[]).map((r) => r.name);
   const insert = (name: string) => sqlite.prepare('INSERT INTO item VALUES (?)').run(name);
   const close = () => (sqlite.close(), rmSync(dir, { recursive: true, force: true }));
-  return { sqlite, direct, walFrames, bump, count, items, insert, close };
+  return { file, sqlite, direct, walFrames, bump, count, items, insert, close };
 }
 
 const never = () => Promise.reject(new Error('the connection was free: elsewhere must not run'));
@@ -64,6 +65,26 @@ test('a unit that throws leaves no trace, and the others of its group still comm
     assert.deepEqual(db.items(), ['a', 'c']);
     assert.equal(db.direct.free, true);
   } finally {
+    db.close();
+  }
+});
+
+test('a group whose BEGIN fails (the write lock held elsewhere past the busy timeout) fails whole, without running any unit again', async () => {
+  const db = counterDatabase();
+  const other = new SQLite(db.file);
+  try {
+    db.sqlite.pragma('busy_timeout = 0');
+    other.exec('BEGIN IMMEDIATE'); // the CLI, say, holding the write lock
+    let runs = 0;
+    const settled = await Promise.allSettled([1, 2, 3].map(() => db.direct.grouped(() => ((runs += 1), db.bump()), never)));
+    assert.deepEqual(settled.map((s) => s.status), ['rejected', 'rejected', 'rejected']);
+    assert.match(String((settled[0] as PromiseRejectedResult).reason), /locked|busy/i);
+    assert.equal(runs, 0, 'no unit ran: no transaction was ever open');
+    other.exec('ROLLBACK');
+    assert.equal(await db.direct.grouped(db.bump, never), 1, 'the next group commits');
+    assert.equal(db.count(), 1);
+  } finally {
+    other.close();
     db.close();
   }
 });

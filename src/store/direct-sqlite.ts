@@ -48,30 +48,41 @@ export function directSqlite(sqlite: SQLite.Database, prepare: (sql: string) => 
   const free = () => sqlite.open && !sqlite.inTransaction;
   let queue: Unit[] = [];
 
+  /** Commits `group` in one transaction; a unit that throws is failed alone and the rest committed without it. */
+  const commit = (group: Unit[]) => {
+    while (group.length > 0) {
+      if (!free()) {
+        // An admin transaction is open between its awaits (or a failed rollback left one): never join it.
+        for (const unit of group) Promise.resolve().then(unit.elsewhere).then(unit.resolve, unit.reject);
+        return;
+      }
+      let running = -1; // which unit's body is running; -1 during BEGIN and COMMIT
+      try {
+        const results = inTransaction.immediate(() =>
+          group.map((unit, i) => {
+            running = i;
+            const result = unit.body();
+            running = -1;
+            return result;
+          }),
+        ) as unknown[];
+        group.forEach((unit, i) => unit.resolve(results[i]));
+        return;
+      } catch (error) {
+        // BEGIN or COMMIT failed (the write lock held past the busy timeout, the disk full): no
+        // unit is at fault, and running each again would only wait again.
+        if (running < 0) return group.forEach((unit) => unit.reject(error));
+        // One unit threw and the group rolled back, leaving no trace: that one fails, the rest run
+        // again as a group. Rare, and never partial.
+        group[running]!.reject(error);
+        group = group.filter((_, i) => i !== running);
+      }
+    }
+  };
   const commitGroup = () => {
     const group = queue;
     queue = [];
-    if (group.length === 0) return; // flushed early, before the connection closed
-    if (!free()) {
-      for (const unit of group) unit.elsewhere().then(unit.resolve, unit.reject);
-      return;
-    }
-    let results: unknown[];
-    try {
-      results = inTransaction.immediate(() => group.map((unit) => unit.body())) as unknown[];
-    } catch {
-      // One unit threw (or the commit failed) and the whole group rolled back: each unit runs again
-      // in a transaction of its own, so only the one at fault fails. Rare, and never partial.
-      for (const unit of group) {
-        try {
-          unit.resolve(inTransaction.immediate(unit.body));
-        } catch (error) {
-          unit.reject(error);
-        }
-      }
-      return;
-    }
-    group.forEach((unit, i) => unit.resolve(results[i]));
+    commit(group); // empty when it was flushed early, before the connection closed
   };
 
   return {

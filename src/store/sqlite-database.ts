@@ -24,6 +24,9 @@ export function cachingDatabase(sqlite: SQLite.Database, size = STATEMENT_CACHE_
   let direct: DirectSqlite | undefined;
   const database = {
     close: () => {
+      // The group waiting for its turn commits now rather than fail on a closed connection.
+      // (Were an admin transaction still open, its units would go through Kysely, closing too,
+      // and fail: reported as failed, never as done.)
       direct?.flush();
       statements.clear();
       onClose();

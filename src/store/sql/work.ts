@@ -29,8 +29,8 @@ function viaKysely<T>(db: Kysely<Database>, work: () => Work<T>): Promise<T> {
 /**
  * Runs `work` in one transaction; it rolls back if the work throws. On SQLite the transaction is
  * shared with the other units of the same event-loop turn (direct-sqlite.ts), so `work` may run
- * more than once (again on its own, after another unit of its group threw): it must only read and
- * write through its statements.
+ * more than once (again, after another unit of its group threw and rolled the group back): it must
+ * only read and write through its statements.
  */
 export function transact<T>(db: Kysely<Database>, direct: DirectSqlite | undefined, work: () => Work<T>): Promise<T> {
   if (!direct?.free) return viaKysely(db, work);
