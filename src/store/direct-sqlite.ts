@@ -22,8 +22,6 @@ export interface DirectSqlite {
   readonly free: boolean;
   /** Runs one compiled query, answering as Kysely's SQLite driver would. */
   execute<Row>(query: CompiledQuery<Row>): QueryResult<Row>;
-  /** Runs `body` in one BEGIN IMMEDIATE ... COMMIT, rolled back if it throws. */
-  transaction<T>(body: () => T): T;
   /**
    * Runs `body` in the transaction shared by every unit asked for in this turn of the event loop,
    * committed before the promise settles; a body that throws leaves no trace, and the others still
@@ -44,6 +42,7 @@ interface Unit {
 /** `prepare` is the connection's statement cache (sqlite-database.ts). */
 export function directSqlite(sqlite: SQLite.Database, prepare: (sql: string) => SQLite.Statement): DirectSqlite {
   // Wrapped once: better-sqlite3 builds a new wrapper (four variants) on every `transaction()` call.
+  // commit() calls it only while no transaction is open: inside one it would make a savepoint, not BEGIN.
   const inTransaction = sqlite.transaction((body: () => unknown) => body());
   const free = () => sqlite.open && !sqlite.inTransaction;
   let queue: Unit[] = [];
@@ -96,7 +95,6 @@ export function directSqlite(sqlite: SQLite.Database, prepare: (sql: string) => 
       const { changes, lastInsertRowid } = statement.run(parameters);
       return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
     },
-    transaction: <T>(body: () => T): T => inTransaction.immediate(body) as T,
     flush: commitGroup,
     grouped<T>(body: () => T, elsewhere: () => Promise<T>): Promise<T> {
       return new Promise<T>((resolve, reject) => {

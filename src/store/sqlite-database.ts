@@ -21,33 +21,33 @@ export type OpenSqlite = SqliteDatabase & { direct: DirectSqlite };
 /** A better-sqlite3 database as Kysely's `SqliteDatabase`, memoising `prepare` (least recently used out). */
 export function cachingDatabase(sqlite: SQLite.Database, size = STATEMENT_CACHE_SIZE, onClose: () => void = () => undefined): OpenSqlite {
   const statements = new Map<string, SqliteStatement>();
-  let direct: DirectSqlite | undefined;
-  const database = {
+  const prepare = (sql: string): SqliteStatement => {
+    const cached = statements.get(sql);
+    if (cached) {
+      // Re-inserting moves it to the end of the Map's order: the oldest entry is the least recently used.
+      statements.delete(sql);
+      statements.set(sql, cached);
+      return cached;
+    }
+    const statement = sqlite.prepare(sql) as unknown as SqliteStatement;
+    statements.set(sql, statement);
+    if (statements.size > size) statements.delete(statements.keys().next().value!);
+    return statement;
+  };
+  const direct = directSqlite(sqlite, prepare as unknown as (sql: string) => SQLite.Statement);
+  return {
     close: () => {
       // The group waiting for its turn commits now rather than fail on a closed connection.
       // (Were an admin transaction still open, its units would go through Kysely, closing too,
       // and fail: reported as failed, never as done.)
-      direct?.flush();
+      direct.flush();
       statements.clear();
       onClose();
       sqlite.close();
     },
-    prepare(sql: string): SqliteStatement {
-      const cached = statements.get(sql);
-      if (cached) {
-        // Re-inserting moves it to the end of the Map's order: the oldest entry is the least recently used.
-        statements.delete(sql);
-        statements.set(sql, cached);
-        return cached;
-      }
-      const statement = sqlite.prepare(sql) as unknown as SqliteStatement;
-      statements.set(sql, statement);
-      if (statements.size > size) statements.delete(statements.keys().next().value!);
-      return statement;
-    },
+    prepare,
+    direct,
   };
-  direct = directSqlite(sqlite, (sql) => database.prepare(sql) as unknown as SQLite.Statement);
-  return { ...database, direct };
 }
 
 /**

@@ -16,7 +16,6 @@ test('one read of a revision serves its whole turn of the event loop; a bump fro
       return direct.free;
     },
     execute: (query) => ((queries += 1), direct.execute(query)),
-    transaction: (body) => direct.transaction(body),
     grouped: (body, elsewhere) => direct.grouped(body, elsewhere),
     flush: () => direct.flush(),
   };
