@@ -9,8 +9,13 @@
  * BENCH_AB_ROUNDS (default 6) and BENCH_AB_SECONDS (default 5) size it; BENCH_AB_NODE_ARGS adds node
  * flags to the stations (`--cpu-prof --cpu-prof-dir=...`), and each round prints its monotonic
  * start in microseconds, the clock a .cpuprofile's timestamps use, so a profile can be cut by round.
+ * BENCH_AB_IDLE=<seconds> measures c=1 as the full benchmark does, after a quiet spell: each
+ * round lets every station sit idle that long before its c=1 run and skips c=64 (V8 sizes the heap
+ * by an allocation rate averaged over the quiet time, decision 105, so c=1 right after load hides
+ * that state); the CPU column is then c=1's.
  */
 import { writeFileSync } from 'node:fs';
+import { setTimeout as delay } from 'node:timers/promises';
 import path from 'node:path';
 import { startAigate } from './aigate.js';
 import { bundleChildren } from './bundle.js';
@@ -51,6 +56,7 @@ async function main() {
   const options = readOptions([], process.env);
   const rounds = Number(process.env.BENCH_AB_ROUNDS ?? 6);
   const seconds = Number(process.env.BENCH_AB_SECONDS ?? 5);
+  const idleSeconds = Number(process.env.BENCH_AB_IDLE ?? 0);
   const cores = pinCores();
   await ensureWrk();
   const bundles = await bundleChildren(options.root, options.work);
@@ -64,10 +70,20 @@ async function main() {
     const station = await startAigate({ root, work: options.work, name: `ab-${i}`, core: cores.gateway, upstream: { url: upstream.url, key: upstreamKey }, imageStore: options.aigateImageStore, nodeArgs: process.env.BENCH_AB_NODE_ARGS?.split(' ').filter(Boolean) });
     targets.push({ name: String.fromCharCode(65 + i), url: station.url, key: station.key, pid: station.child.pid });
   }
-  console.log(`${cores.why}; ${rounds} rounds of ${seconds} s at c=64 and c=1 each`);
+  console.log(`${cores.why}; ${rounds} rounds of ${seconds} s ${idleSeconds > 0 ? `at c=1 after ${idleSeconds} s idle` : 'at c=64 and c=1 each'}`);
   for (const [i, root] of roots.entries()) console.log(`  ${String.fromCharCode(65 + i)}: ${root}`);
   const samples = new Map<string, Sample[]>(targets.map((t) => [t.name, []]));
+  const measureAfterIdle = async (t: Target): Promise<Sample> => {
+    await delay(idleSeconds * 1000);
+    const before = cpuSplit([t.pid]);
+    const one = await runWrk({ tool: 'wrk', ...sd3Request(t.url, t.key, 'image/*'), connections: 1, seconds, timeoutSeconds: 60 }, options.work);
+    const after = cpuSplit([t.pid]);
+    if (one.non2xx + one.errors > 0) throw new Error(`${t.name}: failed requests (${one.firstError ?? 'non-2xx'})`);
+    const n = Math.max(one.ok, 1);
+    return { cpuMs: ((after.user + after.system - before.user - before.system) * 1000) / n, sysMs: ((after.system - before.system) * 1000) / n, faults: (after.minorFaults - before.minorFaults) / n, reads: (after.reads - before.reads) / n, writes: (after.writes - before.writes) / n, rps: (one.ok * 1000) / one.elapsedMs, p50: p50(one) };
+  };
   const measure = async (t: Target): Promise<Sample> => {
+    if (idleSeconds > 0) return measureAfterIdle(t);
     const spec = sd3Request(t.url, t.key, 'image/*');
     const before = cpuSplit([t.pid]);
     const busy = await runWrk({ tool: 'wrk', ...spec, connections: 64, seconds, timeoutSeconds: 60 }, options.work);
@@ -78,7 +94,7 @@ async function main() {
     if (busy.non2xx + busy.errors + one.non2xx + one.errors > 0) throw new Error(`${t.name}: failed requests (${busy.firstError ?? one.firstError ?? 'non-2xx'})`);
     return { cpuMs, sysMs: ((after.system - before.system) * 1000) / n, faults: (after.minorFaults - before.minorFaults) / n, reads: (after.reads - before.reads) / n, writes: (after.writes - before.writes) / n, rps: (busy.ok * 1000) / busy.elapsedMs, p50: p50(one) };
   };
-  for (const t of targets) await runWrk({ tool: 'wrk', ...sd3Request(t.url, t.key, 'image/*'), connections: 64, seconds: 3, timeoutSeconds: 60 }, options.work); // warm-up
+  for (const t of targets) await runWrk({ tool: 'wrk', ...sd3Request(t.url, t.key, 'image/*'), connections: idleSeconds > 0 ? 1 : 64, seconds: 3, timeoutSeconds: 60 }, options.work); // warm-up
   for (let round = 0; round < rounds; round += 1) {
     const order = round % 2 === 0 ? targets : [...targets].reverse();
     const line: string[] = [];

@@ -3,15 +3,34 @@
  * the one thing the router needs beyond the answer: whether the request was fully sent when
  * something went wrong, because after that the upstream may already be generating.
  */
-import { Readable } from 'node:stream';
-import { Agent, request } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 import { GatewayError } from '../../errors.js';
 import { ImageFlow } from '../image-flow.js';
 import { UpstreamFailure } from '../upstream-failure.js';
 
+interface SentOptions {
+  /** Called once undici has handed the whole request to the socket. */
+  onSent?: () => void;
+}
+
+/**
+ * An Agent that tells a call when its request is all sent, through undici's own `onRequestSent`
+ * hook. The body stays a Buffer, written with the headers in one go. A Readable body (how this
+ * was known before) costs a stream and its listeners per call, and undici's stream writer left
+ * about 6% of each request's objects alive past two scavenges, promoted to the old generation
+ * only to die there (decision 112).
+ */
+class SentAwareAgent extends Agent {
+  override dispatch(options: Agent.DispatchOptions & SentOptions, handler: Dispatcher.DispatchHandler): boolean {
+    // request()'s handler is undici's legacy one: Request calls its onRequestSent, when present, after the last byte.
+    if (options.onSent) (handler as { onRequestSent?: () => void }).onRequestSent = options.onSent;
+    return super.dispatch(options, handler);
+  }
+}
+
 // The channel's timeout governs through the call's signal; undici's own 300 s header and body
 // timeouts would otherwise cut a slow but legitimate generation short as a broken answer.
-const pool = new Agent({ keepAliveTimeout: 30_000, connections: 256, connect: { timeout: 10_000 }, headersTimeout: 0, bodyTimeout: 0 });
+const pool = new SentAwareAgent({ keepAliveTimeout: 30_000, connections: 256, connect: { timeout: 10_000 }, headersTimeout: 0, bodyTimeout: 0 });
 
 /** Upstream answers are images or small JSON; nothing legitimate is larger. */
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
@@ -80,28 +99,17 @@ export async function readAll(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
  * @throws UpstreamFailure (unreachable, broken, timeout with `sent`), or the client's abort reason.
  */
 export async function openUpstream(call: UpstreamCall): Promise<OpenAnswer> {
+  // A call without a body counts as sent from the start, as before: its failures never mean "never reached".
   let sent = call.body === undefined;
-  const payload = call.body === undefined ? undefined : Buffer.isBuffer(call.body) ? call.body : Buffer.from(call.body);
-  // 'end' fires once undici has taken the last byte for the socket: the request is all sent.
-  const tracked = (bytes: Buffer) => {
-    const stream = new Readable({
-      read() {
-        this.push(bytes);
-        this.push(null);
-      },
-    });
-    stream.once('end', () => (sent = true));
-    return stream;
-  };
-  const headers = { ...call.headers, ...(payload ? { 'content-length': String(payload.length) } : {}) };
   try {
     const answer = await request(call.url, {
       method: call.method,
-      headers,
-      body: payload ? tracked(payload) : undefined,
+      headers: call.headers,
+      body: call.body,
       signal: call.signal,
       dispatcher: pool,
-    });
+      onSent: () => (sent = true),
+    } as Parameters<typeof request>[1] & SentOptions);
     return {
       status: answer.statusCode,
       headers: answer.headers,
