@@ -50,6 +50,21 @@ interface Sample {
 
 const p50 = (r: LoadResult) => histogramPercentile(r.latency, 50);
 
+/** Per request of `measured` (the CPU snapshots bracket it), with `latency`'s p50. */
+function sampleOf(before: ReturnType<typeof cpuSplit>, after: ReturnType<typeof cpuSplit>, measured: LoadResult, latency: LoadResult): Sample {
+  const n = Math.max(measured.ok, 1);
+  const per = (a: number, b: number, scale = 1) => ((b - a) * scale) / n;
+  return {
+    cpuMs: per(before.user + before.system, after.user + after.system, 1000),
+    sysMs: per(before.system, after.system, 1000),
+    faults: per(before.minorFaults, after.minorFaults),
+    reads: per(before.reads, after.reads),
+    writes: per(before.writes, after.writes),
+    rps: (measured.ok * 1000) / measured.elapsedMs,
+    p50: p50(latency),
+  };
+}
+
 async function main() {
   const roots = process.argv.slice(2).map((r) => path.resolve(r));
   if (roots.length === 0) throw new Error('usage: npm run bench:ab -- <rootA> [<rootB> ...] (each a built checkout)');
@@ -79,8 +94,7 @@ async function main() {
     const one = await runWrk({ tool: 'wrk', ...sd3Request(t.url, t.key, 'image/*'), connections: 1, seconds, timeoutSeconds: 60 }, options.work);
     const after = cpuSplit([t.pid]);
     if (one.non2xx + one.errors > 0) throw new Error(`${t.name}: failed requests (${one.firstError ?? 'non-2xx'})`);
-    const n = Math.max(one.ok, 1);
-    return { cpuMs: ((after.user + after.system - before.user - before.system) * 1000) / n, sysMs: ((after.system - before.system) * 1000) / n, faults: (after.minorFaults - before.minorFaults) / n, reads: (after.reads - before.reads) / n, writes: (after.writes - before.writes) / n, rps: (one.ok * 1000) / one.elapsedMs, p50: p50(one) };
+    return sampleOf(before, after, one, one);
   };
   const measure = async (t: Target): Promise<Sample> => {
     if (idleSeconds > 0) return measureAfterIdle(t);
@@ -88,11 +102,9 @@ async function main() {
     const before = cpuSplit([t.pid]);
     const busy = await runWrk({ tool: 'wrk', ...spec, connections: 64, seconds, timeoutSeconds: 60 }, options.work);
     const after = cpuSplit([t.pid]);
-    const n = Math.max(busy.ok, 1);
-    const cpuMs = ((after.user + after.system - before.user - before.system) * 1000) / n;
     const one = await runWrk({ tool: 'wrk', ...spec, connections: 1, seconds, timeoutSeconds: 60 }, options.work);
     if (busy.non2xx + busy.errors + one.non2xx + one.errors > 0) throw new Error(`${t.name}: failed requests (${busy.firstError ?? one.firstError ?? 'non-2xx'})`);
-    return { cpuMs, sysMs: ((after.system - before.system) * 1000) / n, faults: (after.minorFaults - before.minorFaults) / n, reads: (after.reads - before.reads) / n, writes: (after.writes - before.writes) / n, rps: (busy.ok * 1000) / busy.elapsedMs, p50: p50(one) };
+    return sampleOf(before, after, busy, one);
   };
   for (const t of targets) await runWrk({ tool: 'wrk', ...sd3Request(t.url, t.key, 'image/*'), connections: idleSeconds > 0 ? 1 : 64, seconds: 3, timeoutSeconds: 60 }, options.work); // warm-up
   for (let round = 0; round < rounds; round += 1) {
